@@ -1,0 +1,37 @@
+# Two commands on a fresh machine: `make portal` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: install portal validate test lint bench e2e clean
+
+# The venv is rebuilt when the dependency pins change. requirements.lock holds the
+# exact versions (pip freeze) so every machine and CI run builds with the same ones.
+$(STAMP): pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[dev]'
+	touch $@
+
+install: $(STAMP)
+
+validate: install
+	$(BIN)/portal validate
+
+portal: install
+	$(BIN)/portal validate
+	$(BIN)/portal build
+
+test: install
+	$(BIN)/python -m pytest -q
+
+lint: install
+	$(BIN)/ruff check generator tests
+	$(BIN)/mypy
+
+bench: install
+	$(BIN)/python tests/bench/bench.py
+
+clean:
+	rm -rf $(VENV) site .portal-build build *.egg-info

@@ -1,0 +1,97 @@
+"""The ``portal`` command line: parse arguments, dispatch, map errors to exit codes.
+
+Exit codes: 0 ok, 1 findings that fail, 2 usage or configuration error, 3 internal
+error (the only case that shows a traceback), 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from generator.config import load_config
+from generator.errors import PortalError
+
+USAGE, INTERNAL, INTERRUPTED = 2, 3, 130
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        print(f"portal: error: {message}", file=sys.stderr)
+        raise SystemExit(USAGE)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="portal", description="GitOps developer portal generator.")
+    parser.add_argument("--root", type=Path, default=Path("."), help="repository root (default: .)")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    v = sub.add_parser("validate", help="check catalog files and report findings")
+    v.add_argument("paths", nargs="*", type=Path, help="folders or files (default: catalog.roots)")
+    default_format = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+    v.add_argument("--format", choices=("text", "json", "github"), default=default_format)
+    v.add_argument("--strict", action="store_true", help="warnings fail too")
+    _add_build_commands(sub)
+    return parser
+
+
+def _add_build_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    b = sub.add_parser("build", help="validate, then build the static site")
+    b.add_argument("--catalog", action="append", type=Path, help="catalog folder (repeatable)")
+    b.add_argument("--site-dir", type=Path, help="output folder (default: site.site_dir)")
+    b.add_argument("--strict", action="store_true", help="warnings fail too")
+    s = sub.add_parser("serve", help="live preview on localhost")
+    s.add_argument("--catalog", action="append", type=Path, help="catalog folder (repeatable)")
+    s.add_argument("--port", type=int, default=8000)
+
+
+def _run(args: argparse.Namespace) -> int:
+    config = load_config(args.root)
+    commands: dict[str, Callable[[], int]] = {
+        "validate": lambda: _validate(args, config),
+        "build": lambda: _build(args, config),
+        "serve": lambda: _serve(args, config),
+    }
+    return commands[args.command]()
+
+
+def _validate(args: argparse.Namespace, config: object) -> int:
+    from generator.commands.validate import validate
+
+    return validate(args.paths, config, output_format=args.format, strict=args.strict)  # type: ignore[arg-type]
+
+
+def _build(args: argparse.Namespace, config: object) -> int:
+    from generator.commands.build import build
+
+    return build(config, catalogs=args.catalog, site_dir=args.site_dir, strict=args.strict)  # type: ignore[arg-type]
+
+
+def _serve(args: argparse.Namespace, config: object) -> int:
+    from generator.commands.serve import serve
+
+    return serve(config, catalogs=args.catalog, port=args.port)  # type: ignore[arg-type]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``portal`` console script."""
+    try:
+        args = _parser().parse_args(argv)
+        return _run(args)
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else USAGE
+    except KeyboardInterrupt:
+        print("portal: interrupted", file=sys.stderr)
+        return INTERRUPTED
+    except PortalError as exc:
+        print(f"portal: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except Exception:
+        traceback.print_exc()
+        print("portal: internal error (a bug); please report it with the traceback above",
+              file=sys.stderr)
+        return INTERNAL

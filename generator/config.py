@@ -1,0 +1,185 @@
+"""The one reader of ``portal.yaml`` (optional, every key optional) and of the keys of
+``mkdocs.yml`` the portal reuses (site name, repository URL), which are never repeated.
+
+Unknown keys are warnings naming the closest known key; wrong types are a ConfigError.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import os
+import types
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Union, get_args, get_origin, get_type_hints
+
+from generator.diagnostics import CODES, Finding, Severity, finding
+from generator.errors import ConfigError
+from generator.yaml12 import Limits, read_yaml
+
+CONFIG_FILE = "portal.yaml"
+
+
+@dataclass(frozen=True)
+class CatalogConfig:
+    """``catalog:`` section."""
+
+    roots: tuple[str, ...] = ("catalog",)
+    """Folders (or files) read for entities, relative to the repository root."""
+    max_file_bytes: int = 1 << 20
+    """Files larger than this are refused (``file.too-large``)."""
+    max_depth: int = 64
+    """Deepest nesting a YAML document may have (``yaml.depth-limit``)."""
+    max_alias_nodes: int = 10_000
+    """How many nodes aliases may expand to per document (``yaml.alias-limit``)."""
+    external_refs: tuple[str, ...] = ()
+    """Glob patterns of canonical refs defined outside the catalog, for example by an
+    org provider: ``user:*`` (every user), ``*:ldap/*`` (a namespace). Refs matching them
+    are not reported as dangling."""
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """``site:`` section."""
+
+    site_dir: str = "site"
+    """Where ``portal build`` writes the site."""
+    edit_branch: str = "main"
+    """Branch used for "edit this entity" links."""
+    repo_url: str | None = None
+    """Repository URL; defaults to mkdocs.yml ``repo_url``, then ``$GITHUB_REPOSITORY``."""
+    site_name: str = "Developer Portal"
+    """Shown in the header; defaults to mkdocs.yml ``site_name``."""
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything the commands need to know about the repository."""
+
+    root: Path = field(default_factory=Path.cwd)
+    catalog: CatalogConfig = field(default_factory=CatalogConfig)
+    site: SiteConfig = field(default_factory=SiteConfig)
+    severity: Mapping[str, Severity] = field(default_factory=dict)
+    """Per finding code: ``error``, ``warning``, ``info`` or ``off``."""
+    findings: tuple[Finding, ...] = ()
+    """Warnings about the configuration itself (unknown keys)."""
+
+    @property
+    def limits(self) -> Limits:
+        """YAML reading limits for catalog files."""
+        return Limits(self.catalog.max_depth, self.catalog.max_alias_nodes)
+
+
+def load_config(root: Path) -> Config:
+    """Read ``portal.yaml`` and ``mkdocs.yml`` under ``root``; both are optional."""
+    root = root.resolve()
+    data, file = _read_mapping(root / CONFIG_FILE)
+    notes: list[Finding] = []
+    _warn_unknown(data, {"catalog", "site", "severity"}, "", file, notes)
+    catalog = _section(CatalogConfig, data.get("catalog"), "catalog", file, notes)
+    site = _section(SiteConfig, data.get("site"), "site", file, notes)
+    site = _with_mkdocs(site, root)
+    severity = _severities(data.get("severity"), file)
+    return Config(root, catalog, site, severity, tuple(notes))
+
+
+def _read_mapping(path: Path, *, trusted: bool = False) -> tuple[dict[str, Any], str]:
+    if not path.is_file():
+        return {}, path.name
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path.name}: cannot be read ({exc})") from exc
+    docs, problems = read_yaml(text, Limits(allow_custom_tags=trusted))
+    if problems and problems[0].code != "yaml.merge-key":
+        p = problems[0]
+        raise ConfigError(f"{path.name}:{p.line}:{p.column}: {p.message}")
+    data = docs[0].data if docs else None
+    if data is None:
+        return {}, path.name
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path.name}: expected a mapping of settings at the top level")
+    return data, path.name
+
+
+def _warn_unknown(
+    data: Mapping[str, Any], known: set[str], prefix: str, file: str, notes: list[Finding]
+) -> None:
+    for key in sorted(set(data) - known):
+        close = difflib.get_close_matches(key, sorted(known), n=1)
+        hint = f"; did you mean '{prefix}{close[0]}'?" if close else f"; known keys: {sorted(known)}"
+        notes.append(
+            finding("config.unknown-key", file, 1, 1, f"unknown setting '{prefix}{key}'{hint}")
+        )
+
+
+def _section(cls: type[Any], data: Any, name: str, file: str, notes: list[Finding]) -> Any:
+    if data is None:
+        return cls()
+    if not isinstance(data, dict):
+        raise ConfigError(f"{file}: '{name}' must be a mapping of settings")
+    hints = get_type_hints(cls)
+    fields = {f.name for f in dataclasses.fields(cls)}
+    _warn_unknown(data, fields, f"{name}.", file, notes)
+    values = {k: _coerce(v, hints[k], f"{name}.{k}", file) for k, v in data.items() if k in fields}
+    return cls(**values)
+
+
+def _coerce(value: Any, hint: Any, key: str, file: str) -> Any:
+    origin = get_origin(hint)
+    if origin in (Union, types.UnionType):
+        if value is None:
+            return None
+        hint = next(a for a in get_args(hint) if a is not type(None))
+        origin = get_origin(hint)
+    if origin is tuple:
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"{file}: '{key}' must be a list of strings, found {value!r}")
+        return tuple(value)
+    if hint is int and (not isinstance(value, int) or isinstance(value, bool) or value < 1):
+        raise ConfigError(f"{file}: '{key}' must be a positive whole number, found {value!r}")
+    if hint is str and not isinstance(value, str):
+        raise ConfigError(f"{file}: '{key}' must be a string, found {value!r}")
+    return value
+
+
+def _severities(data: Any, file: str) -> dict[str, Severity]:
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{file}: 'severity' must map finding codes to error|warning|info|off")
+    out = {}
+    levels = {s.value: s for s in Severity}
+    for code, level in data.items():
+        if code not in CODES:
+            close = difflib.get_close_matches(code, list(CODES), n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            raise ConfigError(f"{file}: 'severity.{code}' is not a finding code{hint}")
+        if level not in levels:
+            raise ConfigError(
+                f"{file}: 'severity.{code}' must be one of error, warning, info, off; "
+                f"found {level!r}"
+            )
+        out[code] = levels[level]
+    return out
+
+
+def _with_mkdocs(site: SiteConfig, root: Path) -> SiteConfig:
+    """Fill the site name and repository URL from mkdocs.yml, then the environment."""
+    mk, _ = _read_mapping(root / "mkdocs.yml", trusted=True)
+    changes: dict[str, Any] = {}
+    if site.site_name == SiteConfig.site_name and isinstance(mk.get("site_name"), str):
+        changes["site_name"] = mk["site_name"]
+    if site.repo_url is None:
+        repo = mk.get("repo_url")
+        env_repo = os.environ.get("GITHUB_REPOSITORY")
+        if isinstance(repo, str):
+            changes["repo_url"] = repo.rstrip("/")
+        elif env_repo:
+            server = os.environ.get("GITHUB_SERVER_URL", "https://github.com")
+            changes["repo_url"] = f"{server}/{env_repo}"
+    return dataclasses.replace(site, **changes)

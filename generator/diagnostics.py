@@ -1,0 +1,119 @@
+"""Findings: what every check produces, collected and never raised one at a time.
+
+Each finding has a stable code from :data:`CODES`. Its severity comes from the code's
+default unless ``portal.yaml`` overrides it; ``--strict`` makes warnings fail.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+
+
+class Severity(enum.Enum):
+    """How much a finding matters. ``OFF`` drops it."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+    OFF = "off"
+
+
+E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO  # noqa: E741
+
+CODES: dict[str, tuple[Severity, str]] = {
+    # Files and YAML
+    "file.unreadable": (E, "a catalog file cannot be read or is not UTF-8"),
+    "file.too-large": (E, "a catalog file is larger than catalog.max_file_bytes"),
+    "yaml.syntax": (E, "the YAML parser rejected the file"),
+    "yaml.duplicate-key": (E, "a mapping has the same key twice"),
+    "yaml.alias-limit": (E, "anchors and aliases expand beyond catalog.max_alias_nodes"),
+    "yaml.depth-limit": (E, "the document nests deeper than catalog.max_depth"),
+    "yaml.tag": (E, "a language-specific or custom tag such as !!python/object"),
+    "yaml.merge-key": (W, "a '<<' merge key, which YAML 1.2 (and Backstage) reads literally"),
+    "yaml.complex-key": (E, "a mapping key that is itself a mapping or list"),
+    "yaml.not-mapping": (E, "a document whose root is not a mapping"),
+    "entity.not-an-entity": (W, "a mapping with neither apiVersion nor kind, skipped"),
+    # Envelope, schema and formats
+    "entity.envelope": (E, "apiVersion, kind or metadata.name is missing or not a string"),
+    "entity.foreign-field": (E, "'relations' or 'status' written in a source file"),
+    "entity.duplicate": (E, "the same entity is defined twice"),
+    "kind.unknown": (E, "a kind the portal does not know"),
+    "kind.api-version": (E, "an apiVersion the kind does not accept"),
+    "schema.required": (E, "a required field is missing"),
+    "schema.type": (E, "a field has the wrong type"),
+    "schema.value": (E, "a field's value is not allowed (empty, not in the list, too long)"),
+    "schema.unknown-field": (E, "a field the schema does not allow"),
+    "format.name": (E, "metadata.name breaks the name rule"),
+    "format.namespace": (E, "metadata.namespace is not a DNS label"),
+    "format.kind": (E, "kind breaks the kind rule"),
+    "format.api-version": (E, "apiVersion breaks the apiVersion rule"),
+    "format.label": (E, "a label key or value breaks the label rule"),
+    "format.annotation": (E, "an annotation key breaks the key rule"),
+    "format.tag": (E, "a tag breaks the tag rule"),
+    "format.link": (E, "a link's url is not absolute or its title/icon is blank"),
+    # References and relations
+    "ref.invalid": (E, "an entity ref that cannot be parsed"),
+    "ref.missing-kind": (E, "a dependsOn/dependencyOf ref without a kind"),
+    "ref.dangling": (E, "a ref to an entity no file defines"),
+    "ref.wrong-kind": (E, "a ref to an entity of a kind the field does not allow"),
+    "relation.cycle": (E, "a group parent, subcomponentOf or domain nesting loop"),
+    # Locations and placeholders
+    "location.target-missing": (E, "a required Location target does not exist"),
+    "location.outside-repo": (E, "a Location target or placeholder escapes the repository"),
+    "location.remote": (W, "a url Location target, not followed (no network)"),
+    "location.cycle": (E, "Location targets include each other in a loop"),
+    "location.invalid-target": (E, "a Location target that cannot be used"),
+    "placeholder.missing": (E, "a $text/$json/$yaml file that does not exist"),
+    "placeholder.invalid": (E, "a $json/$yaml file that does not parse"),
+    "placeholder.remote": (W, "a remote $text/$json/$yaml URL, left unresolved (no network)"),
+    # Configuration
+    "config.unknown-key": (W, "a portal.yaml key the portal does not know"),
+}
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Finding:
+    """One located problem. Ordering is by file, line, column, then code."""
+
+    file: str
+    line: int
+    column: int
+    code: str
+    message: str
+    severity: Severity = Severity.ERROR
+
+    def as_json(self) -> dict[str, object]:
+        """The reporters' JSON shape."""
+        return {
+            "code": self.code,
+            "severity": self.severity.value,
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "message": self.message,
+        }
+
+
+def finding(code: str, file: str, line: int, column: int, message: str) -> Finding:
+    """A finding with its code's default severity."""
+    return Finding(file, line, column, code, message, CODES[code][0])
+
+
+def apply_severities(
+    findings: Iterable[Finding], overrides: Mapping[str, Severity]
+) -> list[Finding]:
+    """Sorted findings with configured severities applied and ``off`` ones dropped."""
+    out = []
+    for f in findings:
+        sev = overrides.get(f.code, f.severity)
+        if sev is not Severity.OFF:
+            out.append(f if sev is f.severity else replace(f, severity=sev))
+    return sorted(set(out))
+
+
+def fails(findings: Iterable[Finding], *, strict: bool) -> bool:
+    """True when the findings should make the command exit 1."""
+    bad = {Severity.ERROR, Severity.WARNING} if strict else {Severity.ERROR}
+    return any(f.severity in bad for f in findings)

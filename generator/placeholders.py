@@ -1,0 +1,115 @@
+"""``$text``, ``$json`` and ``$yaml`` placeholders, resolved from local files.
+
+A placeholder is a mapping with exactly one key, that key being one of the three.
+Paths are relative to the entity's file and must stay in the repository; URLs are left
+unresolved with a warning, because the portal never uses the network.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from generator.config import Config
+from generator.diagnostics import Finding, finding
+from generator.yaml12 import read_yaml
+
+if TYPE_CHECKING:
+    from generator.model.entity import SourceDoc
+
+KEYS = ("$text", "$json", "$yaml")
+
+
+class Unresolved(str):
+    """A remote placeholder left as its URL; renderers link to it instead of showing it."""
+
+    __slots__ = ()
+
+    @property
+    def url(self) -> str:
+        """The placeholder's target."""
+        return str(self)
+
+
+class PlaceholderResolver:
+    """Resolves placeholders in place and remembers which files it read."""
+
+    def __init__(self, config: Config, display: Callable[[Path], str]) -> None:
+        self.config = config
+        self.display = display
+        self.findings: list[Finding] = []
+        self.used_files: set[Path] = set()
+        self._cache: dict[tuple[str, Path], Any] = {}
+
+    def resolve(self, source: SourceDoc, boundary: Path) -> None:
+        """Replace every placeholder in ``source.data``."""
+        stack: list[tuple[Any, tuple[str | int, ...]]] = [(source.data, ())]
+        while stack:
+            node, path = stack.pop()
+            items = node.items() if isinstance(node, dict) else enumerate(node)
+            for key, value in list(items):
+                if isinstance(value, dict) and len(value) == 1 and next(iter(value)) in KEYS:
+                    node[key] = self._value(source, boundary, path + (key,), value)
+                elif isinstance(value, (dict, list)):
+                    stack.append((value, path + (key,)))
+
+    def _value(
+        self, source: SourceDoc, boundary: Path, path: tuple[str | int, ...], ph: dict[str, Any]
+    ) -> Any:
+        kind, target = next(iter(ph.items()))
+        line, col = source.doc.locate(path)
+
+        def fail(code: str, message: str) -> Any:
+            self.findings.append(finding(code, source.file, line, col, message))
+            return Unresolved(target) if isinstance(target, str) else ph
+
+        if not isinstance(target, str) or not target:
+            return fail("placeholder.invalid", f"{kind} expects a file path or URL string")
+        if "://" in target:
+            return fail(
+                "placeholder.remote",
+                f"{kind} '{target}' is remote and was not read (the portal works offline); "
+                "check the file into the repository and use a relative path",
+            )
+        file = (source.path.parent / target).resolve()
+        if not file.is_relative_to(boundary):
+            return fail(
+                "location.outside-repo",
+                f"{kind} '{target}' leads outside the repository; expected a path inside it",
+            )
+        if not file.is_file():
+            return fail("placeholder.missing", f"{kind} '{target}' does not exist")
+        self.used_files.add(file)
+        key = (kind, file)
+        if key not in self._cache:
+            self._cache[key] = self._read(kind, file)
+        value = self._cache[key]
+        if isinstance(value, Exception):
+            return fail("placeholder.invalid", f"{kind} '{target}': {value}")
+        return value
+
+    def _read(self, kind: str, file: Path) -> Any:
+        size = file.stat().st_size
+        limit = self.config.catalog.max_file_bytes
+        if size > limit:
+            return ValueError(f"the file is {size:,} bytes, over the {limit:,}-byte limit")
+        try:
+            text = file.read_bytes().decode("utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            return ValueError(f"cannot be read as UTF-8 text ({exc})")
+        if kind == "$text":
+            return text
+        if kind == "$json":
+            try:
+                return json.loads(text)
+            except ValueError as exc:
+                return ValueError(f"is not valid JSON ({exc})")
+        docs, problems = read_yaml(text, self.config.limits)
+        if problems:
+            p = problems[0]
+            return ValueError(f"line {p.line}: {p.message}")
+        if len(docs) != 1:
+            return ValueError(f"expected exactly one YAML document, found {len(docs)}")
+        return docs[0].data

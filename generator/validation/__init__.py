@@ -1,0 +1,1 @@
+"""Stage 2: turn source documents into entities and check them."""

@@ -1,0 +1,190 @@
+"""Checks across entities: duplicates, refs (syntax, dangling, wrong kind), relation
+derivation in pairs, and loops in hierarchies that must be trees."""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from generator.diagnostics import Finding, finding
+from generator.model import relations as rel
+from generator.model.entity import Entity
+from generator.model.kinds import KINDS, RefField
+from generator.model.refs import EntityRef, RefError, parse_ref
+
+_KIND_NAMES = {k.lower(): k for k in KINDS}
+
+
+def dedupe(entities: Iterable[Entity]) -> tuple[dict[str, Entity], list[Finding]]:
+    """Index entities by canonical ref; later definitions of the same ref are findings."""
+    index: dict[str, Entity] = {}
+    findings = []
+    for entity in entities:
+        first = index.get(entity.key)
+        if first is None:
+            index[entity.key] = entity
+            continue
+        line, col = entity.locate(("metadata", "name"))
+        findings.append(
+            finding(
+                "entity.duplicate",
+                entity.file,
+                line,
+                col,
+                f"{entity.ref.display} is already defined in {first.file}:{first.line} "
+                "(names are compared case-insensitively); rename or remove one of them",
+            )
+        )
+    return dict(sorted(index.items())), findings
+
+
+class _Externals:
+    def __init__(self, patterns: Sequence[str]) -> None:
+        self.patterns = [p.lower() for p in patterns]
+
+    def __contains__(self, key: str) -> bool:
+        return any(fnmatch.fnmatchcase(key, p) for p in self.patterns)
+
+
+def derive_relations(entities: dict[str, Entity], external: Sequence[str]) -> list[Finding]:
+    """Attach relations to every entity (deduplicated, sorted) and check each ref."""
+    findings: list[Finding] = []
+    outgoing: dict[str, set[rel.Relation]] = {key: set() for key in entities}
+    externals = _Externals(external)
+    parse = _cached_parser()
+    for entity in entities.values():
+        kind = KINDS.get(entity.kind)
+        if kind is None:
+            continue
+        for field in kind.refs_for(entity.data.get("spec")):
+            for target, path in _refs(entity, field, findings, parse):
+                outgoing[entity.key].add(rel.Relation(field.relation, target.key))
+                if target.key in outgoing:
+                    outgoing[target.key].add(rel.Relation(rel.REVERSE[field.relation], entity.key))
+                _check_target(entity, field, target, path, entities, externals, findings)
+    for key, relations in outgoing.items():
+        entities[key].relations = sorted(relations)
+    return findings
+
+
+_Parse = Callable[[str, str | None, str], EntityRef]
+
+
+def _cached_parser() -> _Parse:
+    """parse_ref with a cache: most refs (owners, systems, shared APIs) repeat."""
+    cache: dict[tuple[str, str | None, str], EntityRef] = {}
+
+    def parse(text: str, default_kind: str | None, namespace: str) -> EntityRef:
+        key = (text, default_kind, namespace)
+        ref = cache.get(key)
+        if ref is None:
+            ref = cache[key] = parse_ref(
+                text, default_kind=default_kind, default_namespace=namespace
+            )
+        return ref
+
+    return parse
+
+
+def _refs(
+    entity: Entity, field: RefField, findings: list[Finding], parse: _Parse
+) -> Iterable[tuple[EntityRef, tuple[str | int, ...]]]:
+    value = entity.spec.get(field.field)
+    if value is None:
+        return
+    items: list[tuple[Any, tuple[str | int, ...]]]
+    if field.many:
+        if not isinstance(value, list):
+            return  # a schema finding already says so
+        items = [(v, ("spec", field.field, i)) for i, v in enumerate(value)]
+    else:
+        items = [(value, ("spec", field.field))]
+    for text, path in items:
+        if not isinstance(text, str) or not text:
+            continue
+        try:
+            yield parse(text, field.default_kind, entity.namespace), path
+        except RefError as exc:
+            code = "ref.missing-kind" if field.default_kind is None and ":" not in text else "ref.invalid"
+            line, col = entity.locate(path)
+            findings.append(finding(code, entity.file, line, col, f"'{dotted_field(path)}': {exc}"))
+
+
+def dotted_field(path: tuple[str | int, ...]) -> str:
+    """``spec.dependsOn[0]``."""
+    head = ".".join(str(p) for p in path if isinstance(p, str))
+    return head + "".join(f"[{p}]" for p in path if isinstance(p, int))
+
+
+def _check_target(
+    entity: Entity,
+    field: RefField,
+    target: EntityRef,
+    path: tuple[str | int, ...],
+    entities: dict[str, Entity],
+    externals: _Externals,
+    findings: list[Finding],
+) -> None:
+    kind = target.kind.lower()
+    if field.allowed_kinds is not None and kind not in field.allowed_kinds:
+        allowed = " or ".join(sorted(_KIND_NAMES.get(k, k) for k in field.allowed_kinds))
+        line, col = entity.locate(path)
+        findings.append(
+            finding(
+                "ref.wrong-kind",
+                entity.file,
+                line,
+                col,
+                f"'{dotted_field(path)}' must refer to a {allowed}; found '{target.display}', a "
+                f"{_KIND_NAMES.get(kind, target.kind)}",
+            )
+        )
+    elif target.key not in entities and target.key not in externals:
+        line, col = entity.locate(path)
+        findings.append(
+            finding(
+                "ref.dangling",
+                entity.file,
+                line,
+                col,
+                f"'{dotted_field(path)}' refers to {target.key}, which no catalog file defines; fix the "
+                "name, add the entity, or declare it in catalog.external_refs in portal.yaml",
+            )
+        )
+
+
+# Hierarchies that must be trees: relation followed, and where to point when looping.
+_TREES = (
+    ("group", rel.CHILD_OF, ("parent", "children")),
+    ("component", rel.PART_OF, ("subcomponentOf",)),
+    ("domain", rel.PART_OF, ("subdomainOf",)),
+)
+
+
+def find_cycles(entities: dict[str, Entity]) -> list[Finding]:
+    """Loops in group parents, subcomponentOf and domain nesting."""
+    findings = []
+    for kind, relation, fields in _TREES:
+        edges = {
+            key: [t for t in entity.related(relation) if t.startswith(f"{kind}:")]
+            for key, entity in entities.items()
+            if entity.kind.lower() == kind
+        }
+        for cycle in rel.simple_cycles(edges):
+            entity = entities[cycle[0]]
+            field = next((f for f in fields if f in entity.spec), fields[0])
+            line, col = entity.locate(("spec", field))
+            loop = " -> ".join([*cycle, cycle[0]]) if len(cycle) > 1 else f"{cycle[0]} -> itself"
+            findings.append(
+                finding(
+                    "relation.cycle",
+                    entity.file,
+                    line,
+                    col,
+                    f"this {kind} hierarchy loops ({loop}); a hierarchy must be a tree, so "
+                    "break the loop",
+                )
+            )
+    return findings
+
