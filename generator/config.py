@@ -52,6 +52,10 @@ class SiteConfig:
     """Repository URL; defaults to mkdocs.yml ``repo_url``, then ``$GITHUB_REPOSITORY``."""
     site_name: str = "Developer Portal"
     """Shown in the header; defaults to mkdocs.yml ``site_name``."""
+    pagerduty_url: str = "https://app.pagerduty.com"
+    """Base of on-call links made from ``pagerduty.com/service-id``."""
+    grafana_url: str | None = None
+    """Base of dashboard links made from ``grafana/dashboard-selector``; none if unset."""
 
 
 @dataclass(frozen=True)
@@ -109,7 +113,9 @@ def _warn_unknown(
 ) -> None:
     for key in sorted(set(data) - known):
         close = difflib.get_close_matches(key, sorted(known), n=1)
-        hint = f"; did you mean '{prefix}{close[0]}'?" if close else f"; known keys: {sorted(known)}"
+        hint = (
+            f"; did you mean '{prefix}{close[0]}'?" if close else f"; known keys: {sorted(known)}"
+        )
         notes.append(
             finding("config.unknown-key", file, 1, 1, f"unknown setting '{prefix}{key}'{hint}")
         )

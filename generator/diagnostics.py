@@ -68,6 +68,14 @@ CODES: dict[str, tuple[Severity, str]] = {
     "placeholder.missing": (E, "a $text/$json/$yaml file that does not exist"),
     "placeholder.invalid": (E, "a $json/$yaml file that does not parse"),
     "placeholder.remote": (W, "a remote $text/$json/$yaml URL, left unresolved (no network)"),
+    # TechDocs
+    "techdocs.missing": (W, "a techdocs-ref folder without mkdocs.yml"),
+    "techdocs.invalid": (E, "a techdocs-ref or mkdocs.yml that cannot be used"),
+    "techdocs.remote": (W, "a url: techdocs-ref, not published (no network)"),
+    "techdocs.broken-link": (E, "a TechDocs link to a file the docs do not have"),
+    "techdocs.outside-repo": (E, "a techdocs-ref, docs_dir or docs file leading outside the repo"),
+    "techdocs.unsafe": (W, "raw HTML, attribute lists or script links removed from TechDocs"),
+    "techdocs.skipped-file": (I, "a docs file of a type not published (HTML, SVG, scripts)"),
     # Configuration
     "config.unknown-key": (W, "a portal.yaml key the portal does not know"),
 }

@@ -51,9 +51,9 @@ class PlaceholderResolver:
             items = node.items() if isinstance(node, dict) else enumerate(node)
             for key, value in list(items):
                 if isinstance(value, dict) and len(value) == 1 and next(iter(value)) in KEYS:
-                    node[key] = self._value(source, boundary, path + (key,), value)
+                    node[key] = self._value(source, boundary, (*path, key), value)
                 elif isinstance(value, (dict, list)):
-                    stack.append((value, path + (key,)))
+                    stack.append((value, (*path, key)))
 
     def _value(
         self, source: SourceDoc, boundary: Path, path: tuple[str | int, ...], ph: dict[str, Any]
@@ -73,14 +73,24 @@ class PlaceholderResolver:
                 f"{kind} '{target}' is remote and was not read (the portal works offline); "
                 "check the file into the repository and use a relative path",
             )
-        file = (source.path.parent / target).resolve()
-        if not file.is_relative_to(boundary):
-            return fail(
-                "location.outside-repo",
-                f"{kind} '{target}' leads outside the repository; expected a path inside it",
+        try:
+            file = (source.path.parent / target).resolve()
+            if not file.is_relative_to(boundary):
+                return fail(
+                    "location.outside-repo",
+                    f"{kind} '{target}' leads outside the repository; expected a path inside it",
+                )
+            if not file.is_file():
+                return fail("placeholder.missing", f"{kind} '{target}' does not exist")
+        except (OSError, ValueError, RuntimeError) as exc:  # NUL, name too long, link loop
+            why = (
+                "links point at each other in a loop"
+                if isinstance(exc, RuntimeError)
+                else (exc.strerror if isinstance(exc, OSError) else None) or str(exc)
             )
-        if not file.is_file():
-            return fail("placeholder.missing", f"{kind} '{target}' does not exist")
+            return fail(
+                "placeholder.invalid", f"{kind} '{target}' cannot be used as a path ({why})"
+            )
         self.used_files.add(file)
         key = (kind, file)
         if key not in self._cache:

@@ -16,16 +16,32 @@ from generator.diagnostics import Finding, Severity
 def summary_line(findings: Sequence[Finding], entities: int, files: int) -> str:
     """``N entities in M files: E errors, W warnings``."""
     counts = Counter(f.severity for f in findings)
-    parts = [f"{counts[s]} {s.value}{'s' if counts[s] != 1 else ''}" for s in (Severity.ERROR, Severity.WARNING)]
+    parts = [
+        f"{counts[s]} {s.value}{'s' if counts[s] != 1 else ''}"
+        for s in (Severity.ERROR, Severity.WARNING)
+    ]
     if counts[Severity.INFO]:
         parts.append(f"{counts[Severity.INFO]} info")
     return f"{entities} entities in {files} files: {', '.join(parts)}"
 
 
+_LINE_BREAKS = str.maketrans({"\n": "\\n", "\r": "\\r", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
+def _one_line(text: str) -> str:
+    """Messages quote catalog values, which may hold line breaks (``name: |``). Shown
+    raw, they would split a finding over lines, and in a CI log a following ``::error``
+    line would be read as a workflow command; so they are shown as ``\\n``."""
+    return text.translate(_LINE_BREAKS)
+
+
 def report_text(findings: Sequence[Finding], entities: int, files: int, out: TextIO) -> None:
     """One line per finding, ``path:line:col: severity[code] message``, then a summary."""
     for f in findings:
-        out.write(f"{f.file}:{f.line}:{f.column}: {f.severity.value}[{f.code}] {f.message}\n")
+        out.write(
+            f"{_one_line(f.file)}:{f.line}:{f.column}: {f.severity.value}[{f.code}] "
+            f"{_one_line(f.message)}\n"
+        )
     out.write(summary_line(findings, entities, files) + "\n")
 
 
@@ -74,7 +90,8 @@ def job_summary(findings: Sequence[Finding], entities: int, files: int) -> str:
     if findings:
         lines += ["| Severity | Code | Location | Message |", "| --- | --- | --- | --- |"]
         lines += [
-            f"| {f.severity.value} | {f.code} | {_cell(f.file)}:{f.line}:{f.column} | {_cell(f.message)} |"
+            f"| {f.severity.value} | {f.code} | {_cell(f'{f.file}:{f.line}:{f.column}')} "
+            f"| {_cell(f.message)} |"
             for f in findings
         ]
     return "\n".join(lines) + "\n"

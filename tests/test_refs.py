@@ -10,7 +10,11 @@ from generator.model.refs import EntityRef, RefError, parse_ref
     [
         ("team-a", {"default_kind": "Group"}, "group:default/team-a"),
         ("user:guest", {"default_kind": "Group", "default_namespace": "dev"}, "user:dev/guest"),
-        ("group:default/team-a", {"default_kind": "Group", "default_namespace": "x"}, "group:default/team-a"),
+        (
+            "group:default/team-a",
+            {"default_kind": "Group", "default_namespace": "x"},
+            "group:default/team-a",
+        ),
         ("default/team-a", {"default_kind": "Group"}, "group:default/team-a"),
         ("resource:artists-db", {}, "resource:default/artists-db"),
         ("a/b:c", {"default_kind": "Component"}, "component:a/b:c"),

@@ -43,16 +43,25 @@ class KindSpec:
 
     def schema_for(self, spec: Any) -> str:
         """The schema id for an entity of this kind with the given ``spec``."""
-        if self.type_schemas and isinstance(spec, dict):
-            return self.type_schemas.get(spec.get("type"), self.schema)  # type: ignore[arg-type]
+        spec_type = _spec_type(spec)
+        if self.type_schemas and spec_type is not None:
+            return self.type_schemas.get(spec_type, self.schema)
         return self.schema
 
     def refs_for(self, spec: Any) -> tuple[RefField, ...]:
         """The ref fields that apply to an entity of this kind with the given ``spec``."""
         extra: tuple[RefField, ...] = ()
-        if self.type_ref_fields and isinstance(spec, dict):
-            extra = self.type_ref_fields.get(spec.get("type"), ())  # type: ignore[arg-type]
+        spec_type = _spec_type(spec)
+        if self.type_ref_fields and spec_type is not None:
+            extra = self.type_ref_fields.get(spec_type, ())
         return self.ref_fields + extra
+
+
+def _spec_type(spec: Any) -> str | None:
+    """``spec.type`` when it is a string. Any other value (a list, a mapping: unhashable)
+    selects the kind's general schema, which then reports the wrong type."""
+    spec_type = spec.get("type") if isinstance(spec, dict) else None
+    return spec_type if isinstance(spec_type, str) else None
 
 
 _BACKSTAGE = ("backstage.io/v1alpha1", "backstage.io/v1beta1")

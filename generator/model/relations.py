@@ -29,7 +29,7 @@ _PAIRS = (
     (MEMBER_OF, HAS_MEMBER),
 )
 
-REVERSE: dict[str, str] = {a: b for a, b in _PAIRS} | {b: a for a, b in _PAIRS}
+REVERSE: dict[str, str] = dict(_PAIRS) | {b: a for a, b in _PAIRS}
 """Maps each relation type to its reverse (``ownedBy`` to ``ownerOf`` and back)."""
 
 # Relation types that mean "the source needs the target to work": the graph follows

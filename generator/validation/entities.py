@@ -66,7 +66,7 @@ def check_document(source: SourceDoc) -> tuple[Entity | None, list[Finding]]:
 
 
 def _envelope(doc: _Doc, data: dict[str, Any]) -> bool:
-    problems = []
+    problems: list[Path] = []
     for key in ("apiVersion", "kind"):
         if not isinstance(data.get(key), str) or not data[key]:
             problems.append((key,))
@@ -76,7 +76,9 @@ def _envelope(doc: _Doc, data: dict[str, Any]) -> bool:
     else:
         if not isinstance(meta.get("name"), str) or not meta["name"]:
             problems.append(("metadata", "name"))
-        if "namespace" in meta and (not isinstance(meta["namespace"], str) or not meta["namespace"]):
+        if "namespace" in meta and (
+            not isinstance(meta["namespace"], str) or not meta["namespace"]
+        ):
             problems.append(("metadata", "namespace"))
     for path in problems:
         found = _get(data, path)
@@ -111,14 +113,24 @@ def _formats(doc: _Doc, data: dict[str, Any], meta: dict[str, Any]) -> None:
     rule("format.kind", ("kind",), data["kind"], formats.check_kind)
     rule("format.api-version", ("apiVersion",), data["apiVersion"], formats.check_api_version)
     rule("format.name", ("metadata", "name"), meta["name"], formats.check_name)
-    rule("format.namespace", ("metadata", "namespace"), meta.get("namespace"), formats.check_namespace)
+    rule(
+        "format.namespace",
+        ("metadata", "namespace"),
+        meta.get("namespace"),
+        formats.check_namespace,
+    )
     for section, code in (("labels", "format.label"), ("annotations", "format.annotation")):
         values = meta.get(section)
         for key, value in values.items() if isinstance(values, dict) else ():
             expected = formats.check_key(key)
             if expected is not None:
                 path = ("metadata", section, key)
-                doc.add(code, path, f"the key '{key}' in metadata.{section} must be {expected}", key=True)
+                doc.add(
+                    code,
+                    path,
+                    f"the key '{key}' in metadata.{section} must be {expected}",
+                    key=True,
+                )
             if section == "labels":
                 rule(code, ("metadata", "labels", key), value, formats.check_label_value)
     tags = meta.get("tags")

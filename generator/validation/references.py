@@ -106,7 +106,11 @@ def _refs(
         try:
             yield parse(text, field.default_kind, entity.namespace), path
         except RefError as exc:
-            code = "ref.missing-kind" if field.default_kind is None and ":" not in text else "ref.invalid"
+            code = (
+                "ref.missing-kind"
+                if field.default_kind is None and ":" not in text
+                else "ref.invalid"
+            )
             line, col = entity.locate(path)
             findings.append(finding(code, entity.file, line, col, f"'{dotted_field(path)}': {exc}"))
 
@@ -148,8 +152,9 @@ def _check_target(
                 entity.file,
                 line,
                 col,
-                f"'{dotted_field(path)}' refers to {target.key}, which no catalog file defines; fix the "
-                "name, add the entity, or declare it in catalog.external_refs in portal.yaml",
+                f"'{dotted_field(path)}' refers to {target.key}, which no catalog file defines; "
+                "fix the name, add the entity, or declare it in catalog.external_refs in "
+                "portal.yaml",
             )
         )
 
@@ -187,4 +192,3 @@ def find_cycles(entities: dict[str, Entity]) -> list[Finding]:
                 )
             )
     return findings
-

@@ -126,7 +126,9 @@ class _Compiler:
         if "oneOf" in s or "anyOf" in s:
             yield _one_of([self.compile(sub, base) for sub in s.get("oneOf", s.get("anyOf", []))])
         if "type" in s:
-            yield _typed(s["type"] if isinstance(s["type"], list) else [s["type"]], self._body(s, base))
+            yield _typed(
+                s["type"] if isinstance(s["type"], list) else [s["type"]], self._body(s, base)
+            )
         else:
             yield from self._body(s, base)
 
@@ -142,9 +144,8 @@ class _Compiler:
             body.append(_min_items(s["minItems"]))
         if "items" in s:
             body.append(_items(self.compile(s["items"], base)))
-        if "required" in s or "properties" in s or "patternProperties" in s:
-            body.append(self._object(s, base))
-        elif s.get("additionalProperties") not in (None, True):
+        keys = ("required", "properties", "patternProperties")
+        if any(k in s for k in keys) or s.get("additionalProperties") not in (None, True):
             body.append(self._object(s, base))
         return body
 
@@ -152,7 +153,10 @@ class _Compiler:
         required = tuple(s.get("required", ()))
         examples = {k: v.get("examples") for k, v in s.get("properties", {}).items()}
         props = {k: self.compile(v, base) for k, v in s.get("properties", {}).items()}
-        patterns = [(re.compile(k), self.compile(v, base)) for k, v in s.get("patternProperties", {}).items()]
+        patterns = [
+            (re.compile(k), self.compile(v, base))
+            for k, v in s.get("patternProperties", {}).items()
+        ]
         extra = s.get("additionalProperties", True)
         extra_check = self.compile(extra, base) if isinstance(extra, dict) else None
 
@@ -212,7 +216,9 @@ def _string(body: list[Check], rest: Check | None) -> Check:
 
         def check_min1(value: Any, path: Path, errors: list[SchemaError]) -> None:
             if not isinstance(value, str):
-                errors.append(SchemaError(path, "schema.type", _type_message(path, ["string"], value)))
+                errors.append(
+                    SchemaError(path, "schema.type", _type_message(path, ["string"], value))
+                )
             elif not value and body:
                 errors.append(_empty(path))
 
@@ -233,7 +239,7 @@ def _empty(path: Path) -> SchemaError:
 
 def _one_of(options: list[Check]) -> Check:
     def check(value: Any, path: Path, errors: list[SchemaError]) -> None:
-        results = []
+        results: list[list[SchemaError]] = []
         for option in options:
             found: list[SchemaError] = []
             option(value, path, found)
@@ -242,9 +248,14 @@ def _one_of(options: list[Check]) -> Check:
             results.append(found)
         # Report the option that got furthest into the value: for a list given where
         # "a mapping or a list of mappings" is expected, that is the list option.
-        errors.extend(min(results, key=lambda r: (-max(len(e.path) for e in r), len(r))))
+        errors.extend(min(results, key=lambda found: _reach(list(found))))
 
     return check
+
+
+def _reach(found: list[SchemaError]) -> tuple[int, int]:
+    """Sort key: deepest error first, then fewest errors."""
+    return -max(len(e.path) for e in found), len(found)
 
 
 def _enum(allowed: list[Any]) -> Check:
@@ -324,10 +335,13 @@ def _unknown(path: Path, name: str, allowed: dict[str, Check]) -> SchemaError:
     field = dotted((*path, name))
     close = difflib.get_close_matches(name, list(allowed), n=1)
     hint = f"did you mean '{close[0]}'?" if close else f"allowed: {', '.join(allowed)}"
-    return SchemaError((*path, name), "schema.unknown-field", f"'{field}' is not allowed here; {hint}", True)
+    return SchemaError(
+        (*path, name), "schema.unknown-field", f"'{field}' is not allowed here; {hint}", True
+    )
 
 
-def _load_docs() -> dict[str, dict[str, Any]]:
+def schema_documents() -> dict[str, dict[str, Any]]:
+    """The vendored schema documents by ``$id``."""
     root = resources.files("generator") / "schemas"
     docs: dict[str, dict[str, Any]] = {}
     for folder in (root, root / "kinds", root / "shared"):
@@ -340,7 +354,7 @@ def _load_docs() -> dict[str, dict[str, Any]]:
 
 @cache
 def _compiler() -> _Compiler:
-    return _Compiler(_load_docs())
+    return _Compiler(schema_documents())
 
 
 @cache
