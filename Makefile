@@ -28,10 +28,13 @@ test: install
 
 lint: install
 	$(BIN)/ruff check generator tests
+	$(BIN)/ruff format --check --quiet generator tests
 	$(BIN)/mypy
+	$(BIN)/zizmor --offline --quiet .github/
 
 bench: install
 	$(BIN)/python tests/bench/bench.py
+	$(BIN)/python tests/bench/site_bench.py
 
 clean:
 	rm -rf $(VENV) site .portal-build build *.egg-info

@@ -12,8 +12,9 @@ import sys
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
-from generator.config import load_config
+from generator.config import Config, load_config
 from generator.errors import PortalError
 
 USAGE, INTERNAL, INTERRUPTED = 2, 3, 130
@@ -28,7 +29,7 @@ class _Parser(argparse.ArgumentParser):
 
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="portal", description="GitOps developer portal generator.")
-    parser.add_argument("--root", type=Path, default=Path("."), help="repository root (default: .)")
+    parser.add_argument("--root", type=Path, default=Path(), help="repository root (default: .)")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     v = sub.add_parser("validate", help="check catalog files and report findings")
     v.add_argument("paths", nargs="*", type=Path, help="folders or files (default: catalog.roots)")
@@ -39,7 +40,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _add_build_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def _add_build_commands(sub: Any) -> None:
     b = sub.add_parser("build", help="validate, then build the static site")
     b.add_argument("--catalog", action="append", type=Path, help="catalog folder (repeatable)")
     b.add_argument("--site-dir", type=Path, help="output folder (default: site.site_dir)")
@@ -59,22 +60,23 @@ def _run(args: argparse.Namespace) -> int:
     return commands[args.command]()
 
 
-def _validate(args: argparse.Namespace, config: object) -> int:
+# Commands are imported when run: `portal validate` need not load MkDocs or Graphviz.
+def _validate(args: argparse.Namespace, config: Config) -> int:
     from generator.commands.validate import validate
 
-    return validate(args.paths, config, output_format=args.format, strict=args.strict)  # type: ignore[arg-type]
+    return validate(args.paths, config, output_format=args.format, strict=args.strict)
 
 
-def _build(args: argparse.Namespace, config: object) -> int:
+def _build(args: argparse.Namespace, config: Config) -> int:
     from generator.commands.build import build
 
-    return build(config, catalogs=args.catalog, site_dir=args.site_dir, strict=args.strict)  # type: ignore[arg-type]
+    return build(config, catalogs=args.catalog, site_dir=args.site_dir, strict=args.strict)
 
 
-def _serve(args: argparse.Namespace, config: object) -> int:
+def _serve(args: argparse.Namespace, config: Config) -> int:
     from generator.commands.serve import serve
 
-    return serve(config, catalogs=args.catalog, port=args.port)  # type: ignore[arg-type]
+    return serve(config, catalogs=args.catalog, port=args.port)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -92,6 +94,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.exit_code
     except Exception:
         traceback.print_exc()
-        print("portal: internal error (a bug); please report it with the traceback above",
-              file=sys.stderr)
+        print(
+            "portal: internal error (a bug); please report it with the traceback above",
+            file=sys.stderr,
+        )
         return INTERNAL

@@ -156,8 +156,10 @@ def test_severity_override_changes_severity_and_exit_code(tmp_path, capsys):
     root = _repo(tmp_path, portal, svc=COMPONENT.format(owner="nobody"))
     assert _codes(root) == [("ref.dangling", "warning")]
     assert main(["--root", str(root), "validate"]) == 0
-    assert capsys.readouterr().out.splitlines()[0].startswith(
-        "catalog/svc.yaml:8:10: warning[ref.dangling] "
+    assert (
+        capsys.readouterr()
+        .out.splitlines()[0]
+        .startswith("catalog/svc.yaml:8:10: warning[ref.dangling] ")
     )
     assert main(["--root", str(root), "validate", "--strict"]) == 1
 

@@ -75,8 +75,16 @@ def test_valid_corpus_as_a_folder_has_no_findings():
     # Not vacuous: every document was read (the skeleton and data files were not).
     assert len(catalog) == 28
     assert {e.kind for e in catalog} == {
-        "Group", "User", "Domain", "System", "Component", "API", "Resource",
-        "Location", "Template", "AiResource",
+        "Group",
+        "User",
+        "Domain",
+        "System",
+        "Component",
+        "API",
+        "Resource",
+        "Location",
+        "Template",
+        "AiResource",
     }
     assert not any("skeleton" in f or "definitions" in f for f in catalog.files)
 
@@ -93,8 +101,13 @@ def test_valid_corpus_keeps_yaml_1_2_strings():
     entity = catalog.get("component:default/yaml12-scalars")
     assert entity is not None
     assert entity.metadata["labels"] == {
-        "enabled": "yes", "country": "NO", "trigger": "on", "legacy": "off",
-        "answer": "n", "released": "2024-01-01", "version": "v3.10",
+        "enabled": "yes",
+        "country": "NO",
+        "trigger": "on",
+        "legacy": "off",
+        "answer": "n",
+        "released": "2024-01-01",
+        "version": "v3.10",
     }
     assert entity.metadata["annotations"]["example.com/ratio"] == "1:20"
     assert entity.metadata["tags"] == ["on", "off", "yes", "no", "y", "n"]
@@ -173,8 +186,13 @@ def test_findings_carry_actionable_messages():
 
 def test_warnings_are_warnings_and_errors_are_errors():
     severities = {}
-    for case in ("yaml-merge-key.yaml", "not-an-entity.yaml", "location-url-target.yaml",
-                 "placeholder-text-remote.yaml", "ref-dangling-owner.yaml"):
+    for case in (
+        "yaml-merge-key.yaml",
+        "not-an-entity.yaml",
+        "location-url-target.yaml",
+        "placeholder-text-remote.yaml",
+        "ref-dangling-owner.yaml",
+    ):
         for f in load_catalog([INVALID / case], _config()).findings:
             severities[f.code] = f.severity.value
     assert severities == {
@@ -189,7 +207,9 @@ def test_warnings_are_warnings_and_errors_are_errors():
 def test_a_rejected_document_does_not_hide_its_neighbours():
     catalog = load_catalog([INVALID / "multi-document-recovery.yaml"], _config())
     assert sorted(catalog.entities) == [
-        "component:default/ok-one", "component:default/ok-two", "group:default/team-a",
+        "component:default/ok-one",
+        "component:default/ok-two",
+        "group:default/team-a",
     ]
     assert catalog.documents == 3
 

@@ -79,9 +79,16 @@ def test_every_upstream_entity_is_valid_for_both(conformance):
 def test_upstream_kinds_are_all_exercised(conformance):
     ids = {_schema_id(data) for _, data in _corpus_entities(conformance)}
     assert {
-        "ComponentV1alpha1", "ApiV1alpha1", "ApiV1alpha1McpServer", "ResourceV1alpha1",
-        "SystemV1alpha1", "DomainV1alpha1", "GroupV1alpha1", "UserV1alpha1",
-        "LocationV1alpha1", "TemplateV1beta3",
+        "ComponentV1alpha1",
+        "ApiV1alpha1",
+        "ApiV1alpha1McpServer",
+        "ResourceV1alpha1",
+        "SystemV1alpha1",
+        "DomainV1alpha1",
+        "GroupV1alpha1",
+        "UserV1alpha1",
+        "LocationV1alpha1",
+        "TemplateV1beta3",
     } <= ids
 
 
@@ -98,15 +105,23 @@ BASES: dict[str, dict[str, Any]] = {
             "annotations": {"owner-team": "y"},
             "links": [{"url": "https://example.com", "title": "Home"}],
         },
-        "spec": {"type": "service", "lifecycle": "production", "owner": "team-a",
-                 "dependsOn": ["resource:db"]},
+        "spec": {
+            "type": "service",
+            "lifecycle": "production",
+            "owner": "team-a",
+            "dependsOn": ["resource:db"],
+        },
     },
     "api": {
         "apiVersion": "backstage.io/v1beta1",
         "kind": "API",
         "metadata": {"name": "svc-api"},
-        "spec": {"type": "openapi", "lifecycle": "production", "owner": "team-a",
-                 "definition": "openapi: 3.0.0"},
+        "spec": {
+            "type": "openapi",
+            "lifecycle": "production",
+            "owner": "team-a",
+            "definition": "openapi: 3.0.0",
+        },
     },
     "group": {
         "apiVersion": "backstage.io/v1alpha1",
@@ -198,12 +213,24 @@ MUTATIONS: list[tuple[str, str, Mutation, bool]] = [
     ("component", "wrong apiVersion enum", _set("apiVersion", "backstage.io/v2"), False),
     ("component", "spec list", _set("spec", ["type"]), False),
     ("component", "metadata string", _set("metadata", "svc"), False),
-    ("component", "relations well formed", _set("relations", [
-        {"type": "ownedBy", "targetRef": "group:default/team-a"}]), True),
-    ("component", "relation type with a dash", _set("relations", [
-        {"type": "owned-by", "targetRef": "group:default/team-a"}]), False),
-    ("component", "status level unknown", _set("status", {"items": [
-        {"type": "x", "level": "fatal", "message": "m"}]}), False),
+    (
+        "component",
+        "relations well formed",
+        _set("relations", [{"type": "ownedBy", "targetRef": "group:default/team-a"}]),
+        True,
+    ),
+    (
+        "component",
+        "relation type with a dash",
+        _set("relations", [{"type": "owned-by", "targetRef": "group:default/team-a"}]),
+        False,
+    ),
+    (
+        "component",
+        "status level unknown",
+        _set("status", {"items": [{"type": "x", "level": "fatal", "message": "m"}]}),
+        False,
+    ),
     ("api", "unchanged", lambda d: None, True),
     ("api", "drop definition", _drop("spec.definition"), False),
     ("api", "definition mapping", _set("spec.definition", {"$text": "./a.yaml"}), False),

@@ -183,7 +183,9 @@ def main() -> int:
         catalog = tmp / "catalog"
         made = subprocess.run(
             [str(PYTHON), str(GEN), str(catalog), str(ENTITIES)],
-            check=True, capture_output=True, text=True,
+            check=True,
+            capture_output=True,
+            text=True,
         )
         files = sum(1 for _ in catalog.rglob("*.yaml"))
         size = sum(p.stat().st_size for p in catalog.rglob("*.yaml"))

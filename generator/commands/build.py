@@ -1,0 +1,189 @@
+"""``portal build``: validate, render every page, map and data file, run MkDocs strictly,
+then swap the new site into place. Reads top to bottom as the pipeline does."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from generator import clock
+from generator.catalog import Catalog, load_catalog
+from generator.config import Config
+from generator.diagnostics import apply_severities, fails
+from generator.process import Runner, SubprocessRunner, current_revision
+from generator.reporters import report_text
+from generator.site import api, maps, mkdocs_config, pages, paths, techdocs
+from generator.site.render import environment
+from generator.writing import run_mkdocs, staging_dir, swap_into_place, write_tree
+
+OK, FINDINGS = 0, 1
+TEMPLATES = Path(__file__).resolve().parents[2] / "site_templates"
+
+
+class Stages:
+    """Reports progress by stage: a progress bar on a terminal, log lines in CI."""
+
+    def __init__(self, *, interactive: bool) -> None:
+        self.interactive = interactive
+        self.started = time.perf_counter()
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        """One stage of the build, timed."""
+        if self.interactive:
+            from rich.console import Console
+
+            with Console(stderr=True).status(f"[bold]{name}[/bold]..."):
+                began = time.perf_counter()
+                yield
+        else:
+            print(f"portal: {name}...", file=sys.stderr, flush=True)
+            began = time.perf_counter()
+            yield
+        print(f"portal: {name}: {time.perf_counter() - began:.1f} s", file=sys.stderr, flush=True)
+
+
+def build(
+    config: Config,
+    *,
+    catalogs: Sequence[Path] | None = None,
+    site_dir: Path | None = None,
+    strict: bool = False,
+    runner: Runner | None = None,
+    templates: Path = TEMPLATES,
+    build_dir: Path | None = None,
+) -> int:
+    """Build the site into ``site_dir``; 0 on success, 1 when validation fails.
+
+    ``build_dir`` (default ``.portal-build``) receives the generated Markdown, data and
+    mkdocs.yml; it is kept, so the generated sources can be inspected.
+    """
+    stages = Stages(interactive=sys.stderr.isatty() and not os.environ.get("CI"))
+    site_dir = (site_dir or config.root / config.site.site_dir).resolve()
+    with stages.stage("validating the catalog"):
+        catalog = load_catalog(catalogs or None, config)
+        sites, doc_findings = techdocs.collect(catalog)
+        findings = apply_severities([*catalog.findings, *doc_findings], config.severity)
+    if fails(findings, strict=strict):
+        report_text(findings, len(catalog), len(catalog.files), sys.stdout)
+        print("portal: nothing was built; fix the findings above", file=sys.stderr)
+        return FINDINGS
+    if findings:
+        report_text(findings, len(catalog), len(catalog.files), sys.stderr)
+    staged = staging_dir(site_dir)
+    try:
+        files = _render(catalog, sites, stages, runner or SubprocessRunner(), staged, templates)
+        build_dir = build_dir or config.root / ".portal-build"
+        with stages.stage(f"writing {len(files)} files"):
+            write_tree(build_dir, files)
+            for site in sites:
+                techdocs.publish(site, build_dir / "docs")
+        with stages.stage("running MkDocs"):
+            run_mkdocs(build_dir / "mkdocs.yml")
+        swap_into_place(staged, site_dir)
+    finally:
+        shutil.rmtree(staged, ignore_errors=True)
+    page_count = sum(1 for name in files if name.endswith(".md"))
+    elapsed = time.perf_counter() - stages.started
+    print(f"portal: built {page_count} pages for {len(catalog)} entities in {elapsed:.1f} s")
+    print(f"portal: the site is in {site_dir}")
+    return OK
+
+
+def _render(
+    catalog: Catalog,
+    sites: list[techdocs.TechDocsSite],
+    stages: Stages,
+    runner: Runner,
+    site_dir: Path,
+    templates: Path,
+) -> dict[str, str | bytes]:
+    revision = current_revision(runner, catalog.config.root, os.environ.get("GITHUB_SHA"))
+    files: dict[str, str | bytes] = {}
+    with stages.stage(f"drawing maps for {len(catalog)} entities"):
+        svgs = maps.render_many(_map_sources(catalog))
+        files.update(svgs)
+    doc_index = {site.key: f"{paths.techdocs_dir(site.key)}/index.md" for site in sites}
+    with stages.stage("rendering pages"):
+        env = environment(templates / "pages")
+        context = pages.SiteContext(catalog, revision, frozenset(_mapped(svgs)), doc_index)
+        files.update(pages.render_pages(env, context))
+        files[paths.ORG_MAP] = env.get_template("maps.md.j2").render(
+            site_name=catalog.config.site.site_name
+        )
+        files.update(api.render_api(catalog, revision))
+        files.update(_static(templates))
+    nav = _nav(catalog, sites, files)
+    built = clock.now().strftime("%Y-%m-%d %H:%M UTC")
+    files["../mkdocs.yml"] = mkdocs_config.build_config(
+        catalog.config,
+        site_dir=site_dir,
+        nav=nav,
+        revision=revision,
+        built=built,
+        templates=templates,
+    )
+    return {_docs(name): content for name, content in files.items()}
+
+
+def _docs(name: str) -> str:
+    """Paths are docs-relative; the build folder holds ``docs/`` and ``mkdocs.yml``."""
+    return name[3:] if name.startswith("../") else f"docs/{name}"
+
+
+def _map_sources(catalog: Catalog) -> dict[str, str]:
+    dots = {paths.ORG_MAP_SVG: maps.overview_dot(catalog)}
+    for entity in catalog:
+        kind = entity.kind
+        if kind == "System":
+            dot = maps.system_dot(catalog, entity.key)
+        elif kind == "Domain":
+            dot = maps.domain_dot(catalog, entity.key)
+        else:
+            dot = maps.neighbourhood_dot(catalog, entity.key)
+        dots[paths.entity_map(entity.key)] = dot
+    return dots
+
+
+def _mapped(svgs: dict[str, bytes]) -> Iterator[str]:
+    for name in svgs:
+        if name.endswith("/map.svg"):
+            yield _key_from_map(name)
+
+
+def _key_from_map(name: str) -> str:
+    _, namespace, kind, entity, _ = name.split("/")
+    return f"{kind}:{namespace}/{entity}"
+
+
+def _static(templates: Path) -> dict[str, str]:
+    out = {}
+    for folder, prefix in ((templates / "assets", "assets"), (templates / "handbook", "handbook")):
+        for file in sorted(folder.glob("*")) if folder.is_dir() else []:
+            if file.is_file():
+                out[f"{prefix}/{file.name}"] = file.read_text(encoding="utf-8")
+    return out
+
+
+def _nav(catalog: Catalog, sites: list[techdocs.TechDocsSite], files: dict[str, Any]) -> list[Any]:
+    nav: list[Any] = [{"Home": "index.md"}]
+    nav.append(
+        {"Catalog": [{kind: paths.kind_index(kind)} for kind in pages.kinds_present(catalog)]}
+    )
+    nav.append({"Map": paths.ORG_MAP})
+    docs = [entry for site in sites for entry in techdocs.nav_entries(site)]
+    if docs:
+        nav.append({"Docs": docs})
+    handbook = sorted(
+        name for name in files if name.startswith("handbook/") and name.endswith(".md")
+    )
+    if handbook:
+        first = [n for n in handbook if n.endswith("index.md")]
+        nav.append({"Handbook": first + [n for n in handbook if n not in first]})
+    return nav

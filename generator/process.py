@@ -1,0 +1,94 @@
+"""The seam for side effects that leave the process: subprocesses (git) today, the
+GitHub API later. Commands receive a :class:`Runner`; tests pass :class:`FakeRunner`.
+
+Arguments are always a list (never ``shell=True``), and callers put ``--`` before
+anything derived from user input.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class Result:
+    """What a command returned."""
+
+    returncode: int
+    stdout: str
+    stderr: str = ""
+
+
+class Runner(Protocol):
+    """Runs an argv list in a folder."""
+
+    def run(self, argv: Sequence[str], cwd: Path) -> Result:
+        """Run ``argv``; never raises for a non-zero exit."""
+        ...
+
+
+class SubprocessRunner:
+    """The real runner."""
+
+    def run(self, argv: Sequence[str], cwd: Path) -> Result:
+        """Run ``argv`` in ``cwd`` with a timeout; a missing program is exit 127."""
+        try:
+            done = subprocess.run(
+                list(argv), cwd=cwd, capture_output=True, text=True, timeout=120, check=False
+            )
+        except FileNotFoundError as exc:
+            return Result(127, "", str(exc))
+        except subprocess.TimeoutExpired:
+            return Result(124, "", f"timed out: {argv[0]}")
+        return Result(done.returncode, done.stdout, done.stderr)
+
+
+@dataclass
+class FakeRunner:
+    """Answers from a table of ``argv tuple -> Result`` and records every call."""
+
+    answers: dict[tuple[str, ...], Result] = field(default_factory=dict)
+    calls: list[tuple[str, ...]] = field(default_factory=list)
+
+    def run(self, argv: Sequence[str], cwd: Path) -> Result:  # noqa: ARG002
+        """Look the call up; unknown calls fail like a missing program."""
+        key = tuple(argv)
+        self.calls.append(key)
+        return self.answers.get(key, Result(127, "", "not faked"))
+
+
+@dataclass(frozen=True)
+class Revision:
+    """The commit a build comes from, and recent changes per file."""
+
+    commit: str
+    short: str
+    recent: tuple[tuple[str, str], ...] = ()
+    """(ISO date, repository-relative file) of recently changed files, newest first."""
+
+
+def current_revision(runner: Runner, root: Path, env_sha: str | None = None) -> Revision:
+    """The checked-out commit (``$GITHUB_SHA`` wins) and recently changed files."""
+    commit = env_sha or ""
+    if not commit:
+        head = runner.run(["git", "rev-parse", "HEAD"], root)
+        commit = head.stdout.strip() if head.returncode == 0 else ""
+    if not commit:
+        return Revision("unknown", "unknown")
+    log = runner.run(["git", "log", "-n", "40", "--name-only", "--format=@%cI", commit, "--"], root)
+    return Revision(commit, commit[:12], _recent(log.stdout) if log.returncode == 0 else ())
+
+
+def _recent(text: str) -> tuple[tuple[str, str], ...]:
+    seen: dict[str, str] = {}
+    date = ""
+    for line in text.splitlines():
+        if line.startswith("@"):
+            date = line[1:]
+        elif line and line not in seen:
+            seen[line] = date
+    return tuple((d, f) for f, d in seen.items())

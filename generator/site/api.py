@@ -1,0 +1,63 @@
+"""The static catalog API: ``api/catalog.json`` (every entity in Backstage's JSON shape
+with its relations), ``api/graph.json`` (nodes and edges) and one JSON file per entity.
+Tools and AI assistants read the catalog from these with no server."""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+from generator.catalog import Catalog
+from generator.model.entity import Entity
+from generator.process import Revision
+from generator.site import paths
+
+
+def entity_json(entity: Entity) -> dict[str, Any]:
+    """Backstage's output shape: the source data, the default namespace filled in,
+    and the derived relations."""
+    data = {k: v for k, v in entity.data.items() if k not in ("relations", "status")}
+    data["metadata"] = {**entity.metadata, "namespace": entity.namespace}
+    data["relations"] = [r.as_json() for r in entity.relations]
+    return data
+
+
+def _dumps(data: Any, *, indent: int | None = None) -> str:
+    try:
+        return json.dumps(data, sort_keys=True, ensure_ascii=False, indent=indent, allow_nan=False)
+    except ValueError:  # YAML allows .inf and .nan; JSON does not
+        return json.dumps(_finite(data), sort_keys=True, ensure_ascii=False, indent=indent)
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_finite(v) for v in value]
+    return value
+
+
+def render_api(catalog: Catalog, revision: Revision) -> dict[str, str]:
+    """``{docs-relative path: JSON text}`` for the whole static API."""
+    out: dict[str, str] = {}
+    items = []
+    for entity in catalog:
+        doc = entity_json(entity)
+        items.append(doc)
+        out[paths.entity_json(entity.key)] = _dumps(doc, indent=2) + "\n"
+    meta = {"commit": revision.commit, "entities": len(items)}
+    out[paths.CATALOG_JSON] = _dumps({**meta, "items": items}) + "\n"
+    nodes = [
+        {"id": key, "kind": e.kind, "title": e.title, "url": paths.entity_url(key)}
+        for key, e in catalog.entities.items()
+    ]
+    edges = [
+        {"source": key, "target": r.target, "type": r.type}
+        for key, e in catalog.entities.items()
+        for r in e.relations
+    ]
+    out[paths.GRAPH_JSON] = _dumps({**meta, "nodes": nodes, "edges": edges}) + "\n"
+    return out

@@ -1,0 +1,77 @@
+"""The mkdocs.yml the build runs: the repository's own mkdocs.yml (site name, repository,
+theme choices) with the generated parts laid over it. Nothing MkDocs holds is repeated
+in portal.yaml."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from generator.config import Config
+from generator.errors import ConfigError
+from generator.process import Revision
+from generator.site.techdocs import MARKDOWN_EXTENSIONS
+from generator.yaml12 import Limits, read_yaml
+
+
+def read_repo_mkdocs(root: Path) -> dict[str, Any]:
+    """The repository's mkdocs.yml (trusted: custom tags are read as plain values)."""
+    path = root / "mkdocs.yml"
+    if not path.is_file():
+        return {"site_name": "Developer Portal", "theme": {"name": "material"}}
+    docs, problems = read_yaml(path.read_text(encoding="utf-8"), Limits(allow_custom_tags=True))
+    if problems or not docs or not isinstance(docs[0].data, dict):
+        raise ConfigError("mkdocs.yml: expected a mapping of MkDocs settings")
+    data: dict[str, Any] = docs[0].data
+    return data
+
+
+def build_config(
+    config: Config,
+    *,
+    site_dir: Path,
+    nav: list[Any],
+    revision: Revision,
+    built: str,
+    templates: Path,
+) -> str:
+    """The generated mkdocs.yml text for the build folder."""
+    cfg = read_repo_mkdocs(config.root)
+    theme = dict(cfg.get("theme") or {"name": "material"})
+    theme["custom_dir"] = str(templates / "overrides")
+    theme["font"] = False  # Material would load Google Fonts: no request leaves the site
+    repo = config.site.repo_url
+    commit_url = (
+        f"{repo}/commit/{revision.commit}" if repo and revision.commit != "unknown" else None
+    )
+    cfg.update(
+        site_name=config.site.site_name,
+        docs_dir="docs",
+        site_dir=str(site_dir),
+        use_directory_urls=True,
+        theme=theme,
+        nav=nav,
+        not_in_nav="/catalog/\n/api/\n/maps/overview.svg\n",
+        markdown_extensions=MARKDOWN_EXTENSIONS,  # the set TechDocs pages are checked with
+        plugins=["search"],
+        extra_css=["assets/portal.css"],
+        extra_javascript=["assets/portal.js"],
+        validation={"nav": {"omitted_files": "ignore", "not_found": "warn"}},
+    )
+    # Material's header fetches stars and releases from the GitHub API when repo_url is
+    # set: a request leaving the site. Our pages link to the repository themselves.
+    for key in ("edit_uri", "repo_url", "repo_name"):
+        cfg.pop(key, None)
+    extra = dict(cfg.get("extra") or {})
+    extra["portal"] = {
+        "commit": revision.commit,
+        "short": revision.short,
+        "built": built,
+        "commit_url": commit_url,
+    }
+    extra["generator"] = False
+    cfg["extra"] = extra
+    text: str = yaml.safe_dump(cfg, sort_keys=True, allow_unicode=True)
+    return text

@@ -1,0 +1,274 @@
+"""Page contexts and rendering: home, one index per kind, one page per entity.
+
+Contexts are plain data built from the catalog and the graph; templates in
+``site_templates/pages`` turn them into Markdown files. Nothing here writes to disk:
+:func:`render_pages` returns ``{docs-relative path: text}``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import jinja2
+
+from generator.catalog import Catalog
+from generator.model import relations as rel
+from generator.model.entity import Entity
+from generator.process import Revision
+from generator.site import apidocs, badges, paths
+from generator.site.render import safe_url
+
+KIND_ORDER = (
+    "Domain",
+    "System",
+    "Component",
+    "API",
+    "Resource",
+    "Group",
+    "User",
+    "Template",
+    "Location",
+    "AiResource",
+)
+
+RELATION_LABELS = {
+    rel.OWNED_BY: "Owned by",
+    rel.OWNER_OF: "Owns",
+    rel.PART_OF: "Part of",
+    rel.HAS_PART: "Has parts",
+    rel.DEPENDS_ON: "Depends on",
+    rel.DEPENDENCY_OF: "Depended on by",
+    rel.PROVIDES_API: "Provides API",
+    rel.API_PROVIDED_BY: "Provided by",
+    rel.CONSUMES_API: "Consumes API",
+    rel.API_CONSUMED_BY: "Consumed by",
+    rel.CHILD_OF: "Parent group",
+    rel.PARENT_OF: "Sub-groups",
+    rel.MEMBER_OF: "Member of",
+    rel.HAS_MEMBER: "Members",
+}
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link to an entity (url None when the target is not in the catalog)."""
+
+    key: str
+    title: str
+    kind: str
+    url: str | None
+
+
+@dataclass
+class SiteContext:
+    """What every page may show: catalog, revision, repository and extra files."""
+
+    catalog: Catalog
+    revision: Revision
+    maps: frozenset[str]
+    """Keys of entities whose map.svg exists."""
+    techdocs: dict[str, str]
+    """Entity key -> docs-relative path of its TechDocs index page."""
+
+
+def kinds_present(catalog: Catalog) -> list[str]:
+    """Kinds in the catalog, in display order."""
+    present = {e.kind for e in catalog}
+    return [k for k in KIND_ORDER if k in present] + sorted(present - set(KIND_ORDER))
+
+
+def _link(site: SiteContext, key: str, from_page: str) -> Link:
+    entity = site.catalog.get(key)
+    if entity is None:
+        return Link(key, key, key.split(":", 1)[0], None)
+    return Link(key, entity.title, entity.kind, paths.relative(from_page, paths.entity_url(key)))
+
+
+def _first(entity: Entity, relation: str) -> str | None:
+    found = entity.related(relation)
+    return found[0] if found else None
+
+
+def _system_and_domain(site: SiteContext, entity: Entity) -> tuple[str | None, str | None]:
+    parts = [t for t in entity.related(rel.PART_OF) if t.startswith("system:")]
+    system = parts[0] if parts else None
+    owner_of_domain = site.catalog.get(system) if system else entity
+    domain = None
+    if owner_of_domain is not None:
+        domains = [t for t in owner_of_domain.related(rel.PART_OF) if t.startswith("domain:")]
+        domain = domains[0] if domains else None
+    return system, domain
+
+
+def _relations(site: SiteContext, entity: Entity, page: str) -> list[tuple[str, list[Link]]]:
+    grouped: dict[str, list[Link]] = {}
+    for relation in entity.relations:
+        grouped.setdefault(relation.type, []).append(_link(site, relation.target, page))
+    order = list(RELATION_LABELS)
+    return [
+        (RELATION_LABELS.get(t, t), links)
+        for t, links in sorted(
+            grouped.items(), key=lambda kv: (order.index(kv[0]) if kv[0] in order else 99, kv[0])
+        )
+    ]
+
+
+def _source(site: SiteContext, entity: Entity) -> dict[str, Any]:
+    repo = site.catalog.config.site.repo_url
+    branch = site.catalog.config.site.edit_branch
+    inside = not entity.file.startswith("../")
+    return {
+        "file": entity.file,
+        "line": entity.line,
+        "edit_url": safe_url(f"{repo}/edit/{branch}/{entity.file}") if repo and inside else None,
+        "view_url": safe_url(f"{repo}/blob/{site.revision.commit}/{entity.file}#L{entity.line}")
+        if repo and inside and site.revision.commit != "unknown"
+        else None,
+    }
+
+
+def _definition(entity: Entity, extra: dict[str, str]) -> dict[str, Any] | None:
+    definition = entity.spec.get("definition")
+    if entity.kind != "API" or not isinstance(definition, str):
+        return None
+    remote = getattr(definition, "url", None)
+    if remote is not None:
+        return {"remote": safe_url(remote), "summary": None, "raw": None, "raw_file": None}
+    raw_file = None
+    if len(definition) > apidocs.INLINE_LIMIT:
+        raw_file = "definition.txt"
+        extra[f"{paths.entity_dir(entity.key)}/{raw_file}"] = definition
+    return {
+        "remote": None,
+        "summary": apidocs.summarise(str(entity.spec.get("type", "")), definition),
+        "raw": None if raw_file else definition,
+        "raw_file": raw_file,
+        "size": len(definition),
+    }
+
+
+def entity_context(site: SiteContext, entity: Entity, extra: dict[str, str]) -> dict[str, Any]:
+    """Everything the entity template shows."""
+    page = paths.entity_page(entity.key)
+    system, domain = _system_and_domain(site, entity)
+    owner = _first(entity, rel.OWNED_BY)
+    found_badges, other_annotations = badges.badges(
+        entity.metadata.get("annotations"), site.catalog.config.site
+    )
+    links = entity.metadata.get("links")
+    techdocs = site.techdocs.get(entity.key)
+    return {
+        "e": entity,
+        "page": page,
+        "kind": entity.kind,
+        "spec_type": _str(entity.spec.get("type")),
+        "lifecycle": _str(entity.spec.get("lifecycle")),
+        "owner": _link(site, owner, page) if owner else None,
+        "system": _link(site, system, page) if system else None,
+        "domain": _link(site, domain, page) if domain else None,
+        "tags": [t for t in entity.metadata.get("tags") or [] if isinstance(t, str)],
+        "links": [
+            {"url": safe_url(x.get("url")), "title": _str(x.get("title")) or _str(x.get("url"))}
+            for x in (links if isinstance(links, list) else [])
+            if isinstance(x, dict)
+        ],
+        "badges": found_badges,
+        "annotations": other_annotations,
+        "labels": sorted(
+            (k, v) for k, v in (entity.metadata.get("labels") or {}).items() if isinstance(v, str)
+        ),
+        "relations": _relations(site, entity, page),
+        "has_map": entity.key in site.maps,
+        "definition": _definition(entity, extra),
+        "techdocs": paths.relative(page, techdocs[: -len("index.md")]) if techdocs else None,
+        "source": _source(site, entity),
+        "profile": _profile(entity),
+    }
+
+
+def _profile(entity: Entity) -> dict[str, str]:
+    profile = entity.spec.get("profile")
+    if not isinstance(profile, dict):
+        return {}
+    out = {k: v for k, v in profile.items() if k in ("displayName", "email") and isinstance(v, str)}
+    if "email" in out and not safe_url(f"mailto:{out['email']}"):
+        del out["email"]
+    return out
+
+
+def _str(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _row(site: SiteContext, entity: Entity, page: str) -> dict[str, Any]:
+    system, _ = _system_and_domain(site, entity)
+    owner = _first(entity, rel.OWNED_BY)
+    return {
+        "name": entity.ref.display.split(":", 1)[1],
+        "title": entity.title,
+        "description": entity.description,
+        "url": paths.relative(page, paths.entity_url(entity.key)),
+        "type": _str(entity.spec.get("type")),
+        "lifecycle": _str(entity.spec.get("lifecycle")),
+        "owner": _link(site, owner, page) if owner else None,
+        "system": _link(site, system, page) if system else None,
+        "tags": [t for t in entity.metadata.get("tags") or [] if isinstance(t, str)],
+    }
+
+
+def home_context(site: SiteContext) -> dict[str, Any]:
+    """Counts by kind, lifecycle and owner; recently changed entities."""
+    catalog = site.catalog
+    page = "index.md"
+    owners = Counter(o for e in catalog for o in e.related(rel.OWNED_BY))
+    by_file: dict[str, list[Entity]] = {}
+    for entity in catalog:
+        by_file.setdefault(entity.file, []).append(entity)
+    recent = [
+        (date[:10], _link(site, e.key, page))
+        for date, file in site.revision.recent
+        for e in by_file.get(file, [])
+    ][:15]
+    return {
+        "kinds": [
+            (k, len(catalog.of_kind(k)), paths.relative(page, paths.kind_index(k)[:-3] + "/"))
+            for k in kinds_present(catalog)
+        ],
+        "lifecycles": sorted(
+            Counter(
+                _str(e.spec.get("lifecycle")) for e in catalog if e.spec.get("lifecycle")
+            ).items()
+        ),
+        "owners": [
+            (_link(site, key, page), n)
+            for key, n in sorted(owners.items(), key=lambda kv: (-kv[1], kv[0]))[:12]
+        ],
+        "recent": recent,
+        "entities": len(catalog),
+    }
+
+
+def render_pages(env: jinja2.Environment, site: SiteContext) -> dict[str, str]:
+    """Every generated Markdown page (and large definitions), keyed by docs path."""
+    out: dict[str, str] = {}
+    common = {"revision": site.revision, "site_name": site.catalog.config.site.site_name}
+    out["index.md"] = env.get_template("home.md.j2").render(**common, **home_context(site))
+    for kind in kinds_present(site.catalog):
+        page = paths.kind_index(kind)
+        rows = [_row(site, e, page) for e in site.catalog.of_kind(kind)]
+        out[page] = env.get_template("kind.md.j2").render(**common, kind=kind, rows=rows)
+    template = env.get_template("entity.md.j2")
+    for entity in site.catalog:
+        extra: dict[str, str] = {}
+        ctx = entity_context(site, entity, extra)
+        out[ctx["page"]] = template.render(**common, **ctx)
+        out.update(extra)
+    return out
+
+
+def iter_pages(pages: dict[str, str]) -> Iterator[tuple[str, str]]:
+    """Pages in a stable order."""
+    return iter(sorted(pages.items()))

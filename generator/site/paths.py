@@ -1,0 +1,71 @@
+"""Where each thing lives in the generated docs folder and on the site. One module, so
+pages, maps, the static API and TechDocs agree on every link.
+
+Entity pages follow Backstage's lowercased ``<namespace>/<kind>/<name>`` triplet.
+Paths are POSIX, relative to the docs folder (``.md`` files) or the site root (URLs).
+"""
+
+from __future__ import annotations
+
+import posixpath
+
+from generator.model.refs import ref_from_key
+
+
+def _triplet(key: str) -> str:
+    ref = ref_from_key(key)
+    return f"{ref.namespace}/{ref.kind}/{ref.name}".lower()
+
+
+def entity_dir(key: str) -> str:
+    """Folder of an entity's page and assets: ``catalog/default/component/name``."""
+    return f"catalog/{_triplet(key)}"
+
+
+def entity_page(key: str) -> str:
+    """The entity page's Markdown file, relative to the docs folder."""
+    return f"{entity_dir(key)}/index.md"
+
+
+def entity_url(key: str) -> str:
+    """The entity page's URL relative to the site root (directory URLs)."""
+    return f"{entity_dir(key)}/"
+
+
+def entity_map(key: str) -> str:
+    """The entity's neighbourhood map (SVG), relative to the docs folder."""
+    return f"{entity_dir(key)}/map.svg"
+
+
+def entity_json(key: str) -> str:
+    """The entity's static API document, relative to the docs folder."""
+    return f"api/entities/{_triplet(key)}.json"
+
+
+def techdocs_dir(key: str) -> str:
+    """Folder of an entity's published TechDocs, relative to the docs folder."""
+    return f"{entity_dir(key)}/docs"
+
+
+def kind_index(kind: str) -> str:
+    """The index page of one kind, relative to the docs folder."""
+    return f"kinds/{kind.lower()}.md"
+
+
+ORG_MAP = "maps/index.md"
+ORG_MAP_SVG = "maps/overview.svg"
+CATALOG_JSON = "api/catalog.json"
+GRAPH_JSON = "api/graph.json"
+
+
+def relative(from_page: str, to_url: str) -> str:
+    """A link from a Markdown page (docs-relative path) to a site-root-relative URL.
+
+    With directory URLs, ``a/b.md`` is served at ``a/b/`` and ``a/index.md`` at ``a/``,
+    so links are relative to that served folder.
+    """
+    base = posixpath.dirname(from_page)
+    if not from_page.endswith("index.md"):
+        base = posixpath.join(base, posixpath.basename(from_page)[: -len(".md")])
+    rel = posixpath.relpath(to_url, base or ".")
+    return rel + "/" if to_url.endswith("/") and not rel.endswith("/") else rel

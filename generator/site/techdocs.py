@@ -1,0 +1,399 @@
+"""TechDocs: each entity's MkDocs docs, checked offline and published into the portal.
+
+An entity opts in with ``backstage.io/techdocs-ref: dir:<folder>`` (relative to its file): the
+folder holds ``mkdocs.yml`` and its ``docs_dir``; the site's own extensions, plugins and theme
+are ignored. Its Markdown is untrusted (security.md, Part C): raw HTML, ``{: }`` attributes and
+script links are removed, then the page is rendered with :data:`MARKDOWN_EXTENSIONS` (the site
+must use exactly these) and its HTML checked; a page that fails is replaced by :data:`NOTICE`."""
+
+from __future__ import annotations
+
+import functools
+import html
+import os
+import posixpath
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeAlias
+from urllib.parse import unquote, urljoin
+
+import markdown
+
+from generator.diagnostics import Finding, apply_severities, finding
+from generator.site import paths
+from generator.yaml12 import Limits, YamlDoc, read_yaml
+
+if TYPE_CHECKING:
+    from generator.catalog import Catalog
+    from generator.model.entity import Entity
+
+ANNOTATION = "backstage.io/techdocs-ref"
+# fmt: off
+MARKDOWN_EXTENSIONS: list[str | dict[str, dict[str, Any]]] = [
+    {"toc": {"permalink": True}}, "admonition", "pymdownx.details",
+    {"pymdownx.tabbed": {"alternate_style": True}}, "pymdownx.caret", "pymdownx.critic",
+    "pymdownx.inlinehilite", "pymdownx.magiclink", "pymdownx.mark", "pymdownx.smartsymbols",
+    {"pymdownx.highlight": {"linenums": True, "pygments_lang_class": True}},
+    "pymdownx.superfences", {"pymdownx.betterem": {"smart_enable": "all"}},
+    {"pymdownx.tasklist": {"custom_checkbox": True}}, "pymdownx.tilde",
+    "tables", "def_list", "footnotes", "abbr",
+]
+# fmt: on
+"""techdocs-core's Markdown extensions for mkdocs.yml, minus attr_list and md_in_html (they bring
+attributes and HTML back), pymdownx.snippets (it pastes build-machine files into pages), emoji
+(it needs ``!!python/name`` tags) and those not installed (PlantUML, Graphviz, sane_lists)."""
+NOTICE = "# Page not published\n\nThis page held markup the portal could not make safe.\n"
+NavItem: TypeAlias = "tuple[str, str | list[NavItem]]"
+"""``(title, path relative to docs_dir, or an http URL)`` or ``(title, [children])``."""
+
+# SVG and HTML are not published: opened directly, they run scripts on the portal's origin.
+_PUBLISHED = re.compile(r"\.(md|png|jpe?g|gif|webp|avif|ico|pdf|txt|csv|json|ya?ml)", re.I)
+_MD = re.compile(r".*\.md", re.I | re.S)
+_SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):")
+_FENCE = re.compile(r"(`{3,}|~{3,})")
+_CODE_SPAN = re.compile(r"(?<![\\`])(`+)(?!`)(.+?)(?<!`)\1(?!`)")
+_RAW = r"script|style|iframe|object|embed|template|textarea|noscript|noembed|xmp|svg|math"
+_RAW_BLOCK = re.compile(rf"<!--.*?-->|<({_RAW}|title|select)\b.*?</\1\s*>", re.I | re.S)
+_TAG = re.compile(r"</?[A-Za-z][^<>]*>|<[!?][^<>]*>")
+_AUTOLINK = re.compile(r"<(?:https?://|mailto:)[^\s<>]*>|<[^\s<>@/]+@[^\s<>@]+>")
+_LEFTOVER = re.compile(rf"({_AUTOLINK.pattern})|<(?=[A-Za-z/!?])")
+_ATTRS = re.compile(r"\{[ \t]*[:#.][^}\n]*\}|\{(?![=+~>-]{2})[^}\n]*=[^}\n]*\}")  # not critic
+_LINK = re.compile(r"(\]\(\s*<?)((?:[^\s()<>]|\([^\s()]*\))*)")
+_REF_DEF = re.compile(r"^( {0,3}\[[^\]\n]+\]:[ \t]*<?)([^\s>]*)", re.M)
+_HEADING = re.compile(r"^#[ \t]+(.+?)[ \t#]*$", re.M)
+_FRONT = re.compile(r"\A-{3}[ \t]*\n.*?\n(?:\.{3}|-{3})[ \t]*\n", re.S)
+_META = re.compile(r"-{3}[ \t]*\n| {0,3}[A-Za-z0-9_-]+:")
+_H_LINE = re.compile(r"^ {0,3}#.*|^.+(?=\n=+[ \t]*$)", re.M)
+_ANGLE = re.compile(r"\\?[<>]|&(?:lt|gt|#0*6[02]|#x0*3[ce]);?", re.I)
+_HTML_TAGS = re.compile(
+    r"a|abbr|blockquote|br|code|dd|del|details|div|dl|dt|em|h[1-6]|hr|img|input|ins|label|li"
+    r"|mark|ol|p|pre|span|strong|sub|summary|sup|table|tbody|td|th|thead|tr|ul"
+)
+_HTML_ATTRS = re.compile(r"alt|checked|class|data-tabs|disabled|for|id|name|open|title|type")
+_ALIGN = re.compile(r"text-align: (?:left|right|center);")
+Where = tuple[str, int, int]
+
+
+@dataclass
+class TechDocsSite:
+    """One entity's docs, read and checked, ready for :func:`publish`."""
+
+    key: str
+    site_name: str
+    docs_dir: Path
+    files: list[str]
+    """Files to publish: POSIX paths relative to ``docs_dir``, sorted."""
+    nav: list[NavItem]
+    pages: dict[str, str] = field(default_factory=dict, repr=False)
+    """The cleaned text of each Markdown file, as :func:`publish` writes it."""
+
+
+class _Stop(Exception):
+    """A finding that ends reading the site (or a nav entry): ``(code, message[, where])``."""
+
+
+def collect(catalog: Catalog) -> tuple[list[TechDocsSite], list[Finding]]:
+    """Read the TechDocs site of every entity with a ``backstage.io/techdocs-ref``."""
+    root, findings, sites = catalog.config.root.resolve(), list[Finding](), []
+    for entity in catalog:
+        annotations = entity.metadata.get("annotations")
+        if isinstance(annotations, dict) and ANNOTATION in annotations:
+            reader = _Reader(entity, root, catalog.config.catalog.max_file_bytes, findings)
+            try:
+                sites.append(reader.read(annotations[ANNOTATION]))
+            except _Stop as stop:
+                reader.report(stop)
+    return sites, apply_severities(findings, catalog.config.severity)
+
+
+def publish(site: TechDocsSite, docs_out: Path) -> list[str]:
+    """Copy the site under ``docs_out``; returns the written paths relative to it."""
+    base = paths.techdocs_dir(site.key)
+    for rel in site.files:
+        target = docs_out / base / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        md = _MD.fullmatch(rel)
+        target.write_bytes(site.pages[rel].encode() if md else (site.docs_dir / rel).read_bytes())
+    return [f"{base}/{rel}" for rel in site.files]
+
+
+def nav_entries(site: TechDocsSite) -> list[dict[str, Any]]:
+    """``[{site_name: [{title: docs-relative path}, ...]}]`` for the portal's ``nav:``."""
+    return [{site.site_name: _nav_yaml(site.nav, paths.techdocs_dir(site.key) + "/")}]
+
+
+def _nav_yaml(nav: list[NavItem], base: str) -> list[dict[str, Any]]:
+    return [{t: _nav_yaml(v, base) if isinstance(v, list) else urljoin(base, v)} for t, v in nav]
+
+
+class _Reader:
+    """Reads one entity's TechDocs site, adding findings as it goes."""
+
+    def __init__(self, entity: Entity, root: Path, limit: int, findings: list[Finding]):
+        self.entity, self.root, self.limit, self.findings = entity, root, limit, findings
+        home = entity.source.path.parent  # outside the repository: its catalog folder bounds it
+        self.boundary = root if home.is_relative_to(root) else home
+
+    def report(self, stop: _Stop) -> None:
+        """Add ``stop`` as a finding; without a place, at the annotation."""
+        code, message, *where = stop.args
+        line, col = self.entity.locate(("metadata", "annotations", ANNOTATION))
+        place: Where = where[0] if where and where[0] else (self.entity.file, line, col)
+        self.findings.append(finding(code, *place, message))
+
+    def at(self, path: Path, doc: YamlDoc | None = None, key: tuple[Any, ...] = ()) -> Where:
+        """Where ``key`` is in ``doc`` (else line 1) of ``path``, relative to the repository."""
+        line, col = doc.locate(key) if doc is not None else (1, 1)
+        return Path(os.path.relpath(path, self.root)).as_posix(), line, col
+
+    def read(self, ref: Any) -> TechDocsSite:
+        """The site ``ref`` names; raises :class:`_Stop` when there is none to read."""
+        mkdocs, doc = self._config(self._folder(ref))
+        docs = self._docs_dir(mkdocs, doc)
+        self.files = set(files := self._files(docs))
+        pages = {rel: self._page(docs, rel) for rel in filter(_MD.fullmatch, files)}
+        self.titles = {rel: _title(rel, text) for rel, text in pages.items()}
+        by_path = sorted(self.titles, key=lambda p: (p != "index.md", p.lower()))
+        nav: list[NavItem] = [(self.titles[p], p) for p in by_path]  # index.md first
+        if "nav" in doc.data:
+            nav = self._nav(doc.data["nav"], (mkdocs, doc), ("nav",))
+        name = _plain(str(doc.data.get("site_name") or "")) or _plain(self.entity.title)
+        return TechDocsSite(self.entity.key, name, docs, files, nav, pages)
+
+    def _folder(self, ref: Any) -> Path:
+        kind, _, target = ref.strip().partition(":") if isinstance(ref, str) else ("", "", "")
+        if kind == "url":
+            raise _Stop("techdocs.remote", f"'{target}' is not read: docs must be in this repo")
+        if kind != "dir":
+            raise _Stop("techdocs.invalid", f"expected 'dir:<folder>' or 'url:…', not {ref!r}")
+        folder = (self.entity.source.path.parent / target.strip()).resolve()
+        if not folder.is_relative_to(self.boundary):
+            raise _Stop("techdocs.outside-repo", f"'{ref}' leads outside the repository")
+        return folder
+
+    def _config(self, folder: Path) -> tuple[Path, YamlDoc]:
+        found = [folder / n for n in ("mkdocs.yml", "mkdocs.yaml") if (folder / n).is_file()]
+        found = [p for p in found if p.resolve().is_relative_to(self.boundary)]  # no links out
+        if not found:
+            raise _Stop("techdocs.missing", f"'{self.at(folder)[0]}' has no mkdocs.yml; add one")
+        path = found[0]
+        docs, problems = read_yaml(self._text(path), Limits(allow_custom_tags=True))
+        for p in problems:
+            if p.code != "yaml.merge-key":
+                raise _Stop("techdocs.invalid", p.message, (self.at(path)[0], p.line, p.column))
+        if not docs or not isinstance(docs[0].data, dict):
+            raise _Stop("techdocs.invalid", "expected a mapping of settings", self.at(path))
+        return path, docs[0]
+
+    def _docs_dir(self, mkdocs: Path, doc: YamlDoc) -> Path:
+        value = doc.data.get("docs_dir", "docs")
+        where = self.at(mkdocs, doc, ("docs_dir",)) if "docs_dir" in doc.data else None
+        if not isinstance(value, str) or not value:
+            raise _Stop("techdocs.invalid", "'docs_dir' must be a folder name", where)
+        docs = (mkdocs.parent / value).resolve()
+        if not docs.is_relative_to(self.boundary):
+            raise _Stop("techdocs.outside-repo", f"'{value}' is outside the repository", where)
+        if not docs.is_dir():
+            raise _Stop("techdocs.missing", f"there is no folder '{self.at(docs)[0]}'", where)
+        return docs
+
+    def _files(self, docs: Path) -> list[str]:
+        """Files to publish: not hidden, in the repo, of a safe type; folder links not followed."""
+        out = []
+        for dirpath, dirnames, filenames in os.walk(docs):
+            dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+            for path in (Path(dirpath, n) for n in filenames if not n.startswith(".")):
+                if not path.resolve().is_relative_to(self.boundary):
+                    self.report(_Stop("techdocs.outside-repo", "links out", self.at(path)))
+                elif not _PUBLISHED.fullmatch(path.suffix):
+                    message = f"'{path.suffix}' files are not published (images, PDF, data only)"
+                    self.report(_Stop("techdocs.skipped-file", message, self.at(path)))
+                elif path.is_file():
+                    out.append(path.relative_to(docs).as_posix())
+        return sorted(out)
+
+    def _text(self, path: Path) -> str:
+        try:
+            if path.stat().st_size > self.limit:
+                raise _Stop("techdocs.invalid", f"larger than {self.limit} bytes", self.at(path))
+            return path.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise _Stop("techdocs.invalid", f"cannot be read ({exc})", self.at(path)) from exc
+
+    def _page(self, docs: Path, rel: str) -> str:
+        """The cleaned text of one page; reports its broken links and removed markup."""
+        try:
+            text = self._text(docs / rel)
+        except _Stop as stop:
+            self.report(stop)
+            return NOTICE
+        file = self.at(docs / rel)[0]
+        for line, col, target in _links(text):
+            if problem := _broken(target, rel, self.files):
+                self.report(_Stop("techdocs.broken-link", problem, (file, line, col)))
+        clean = _clean(text)
+        pairs = zip(text.split("\n"), clean.split("\n"), strict=True)
+        changed = [n for n, (old, new) in enumerate(pairs, 1) if old != new]
+        if not _Audit.check(clean):
+            self.report(_Stop("techdocs.unsafe", "not published: still unsafe", (file, 1, 1)))
+            return NOTICE
+        if changed:
+            message = f"raw HTML, attributes or script links on {len(changed)} line(s): removed"
+            self.report(_Stop("techdocs.unsafe", message, (file, changed[0], 1)))
+        return "\n" + clean if _META.match(clean) else clean  # no meta data for MkDocs
+
+    def _nav(self, raw: Any, src: tuple[Path, YamlDoc], at: tuple[Any, ...]) -> list[NavItem]:
+        """The site's ``nav:``; entries pointing at missing files are reported and dropped."""
+        if not isinstance(raw, list):
+            raise _Stop("techdocs.invalid", "'nav' must be a list", self.at(*src, at))
+        out: list[NavItem] = []
+        for i, item in enumerate(raw):
+            title, value, here = None, item, (*at, i)
+            if isinstance(item, dict) and len(item) == 1:
+                title, value = next(iter(item.items()))
+                here = (*here, title)
+            try:
+                out.append(self._nav_item(title, value, src, here))
+            except _Stop as stop:
+                self.report(_Stop(*stop.args[:2], self.at(*src, here)))
+        return out
+
+    def _nav_item(self, title: Any, value: Any, src: Any, here: tuple[Any, ...]) -> NavItem:
+        if isinstance(value, list) and title is not None:
+            return _plain(title), self._nav(value, src, here)
+        if not isinstance(value, str):
+            raise _Stop("techdocs.invalid", "expected 'page.md', 'Title: page.md' or a section")
+        if re.fullmatch(r"https?://[^\s\"'<>`\\]+", value):  # MkDocs puts it in href unescaped
+            return _plain(title or value), value
+        rel = posixpath.normpath(value)
+        if rel not in self.files:
+            raise _Stop("techdocs.broken-link", f"the nav entry '{value}' is not in the docs")
+        return (_plain(title) if title else self.titles.get(rel) or _title(rel, "")), rel
+
+
+def _plain(text: str) -> str:
+    """A title safe in HTML without escaping: no tags, no ``<>"``, ``&`` escaped."""
+    bare = re.sub(r'[<>"\x00-\x1f]', "", html.unescape(_TAG.sub("", _RAW_BLOCK.sub("", text))))
+    return html.escape(" ".join(bare.split()), quote=False)
+
+
+def _title(rel: str, text: str) -> str:
+    """The first ``# `` heading outside code, else a title made from the file name."""
+    prose = "".join(chunk for chunk, code in _segments(text) if not code)
+    heading = next((t for h in _HEADING.findall(prose) if (t := _plain(h))), "")
+    stem = re.sub(r"[-_]", " ", posixpath.splitext(posixpath.basename(rel))[0])
+    return heading or ("Home" if stem.lower() in ("index", "readme") else _plain(stem).capitalize())
+
+
+def _segments(text: str, spans: bool = False) -> list[tuple[str, bool]]:
+    """``(part, is_code)``: fenced code (in column 1, closed) and prose, cut at code spans."""
+    out, buf, fence = list[tuple[str, bool]](), list[str](), ""
+    for line in re.split(r"(?<=\n)", text):
+        opening = None if fence else _FENCE.match(line)
+        if opening:
+            out.append(("".join(buf), False))
+            buf, fence = [], opening.group(1)
+        buf.append(line)
+        if fence and not opening and line.rstrip() == fence:
+            out.append(("".join(buf), True))
+            buf, fence = [], ""
+    out.append(("".join(buf), False))
+    return [p for chunk, code in out if chunk for p in _spans(chunk, code, spans)]
+
+
+def _spans(chunk: str, code: bool, spans: bool) -> list[tuple[str, bool]]:
+    parts, pos = [], 0
+    for m in _CODE_SPAN.finditer(chunk) if spans and not code else []:
+        parts += [(chunk[pos : m.start()], False), (m.group(), True)]
+        pos = m.end()
+    return [*parts, (chunk[pos:], code)]
+
+
+def _links(text: str) -> list[tuple[int, int, str]]:
+    """``(line, column, target)`` of every link, image and link definition outside code."""
+    prose = "".join(re.sub(r"[^\n]", " ", p) if c else p for p, c in _segments(text, True))
+    starts = [(m.start(2), m[2]) for m in (*_LINK.finditer(prose), *_REF_DEF.finditer(prose))]
+    return sorted((prose.count("\n", 0, s) + 1, s - prose.rfind("\n", 0, s), t) for s, t in starts)
+
+
+def _broken(target: str, page: str, files: set[str]) -> str | None:
+    """Why a relative link from ``page`` reaches no published file, or None."""
+    path = unquote(re.split(r"[#?]", target, maxsplit=1)[0])
+    if not path or target.startswith("/") or _SCHEME.match(target) or _unsafe_url(target):
+        return None  # not a relative link; unsafe ones are removed and reported as such
+    resolved = posixpath.normpath(posixpath.join(posixpath.dirname(page), path))
+    if {resolved, posixpath.normpath(f"{resolved}/index.md")} & files:
+        return None
+    if resolved == ".." or resolved.startswith("../"):
+        return f"the link '{target}' leaves the docs folder; link to pages inside it"
+    return f"the link '{target}' points at '{resolved}', which is not in the docs folder"
+
+
+def _unsafe_url(url: str) -> bool:
+    scheme = _SCHEME.match(re.sub(r"[\x00-\x20\\]+", "", html.unescape(url)))
+    return scheme is not None and not re.fullmatch(r"https?|mailto|ftps?", scheme[1], re.I)
+
+
+def _clean(text: str) -> str:
+    """Front matter (MkDocs puts it in pages unescaped), raw HTML, attributes and script links
+    removed outside code; lines kept."""
+    text = _FRONT.sub(lambda m: "\n" * m[0].count("\n"), text, count=1)
+    text = "".join(p if code else _clean_prose(p) for p, code in _segments(text, True))
+    parts = _segments(text)  # then no "<" in any form in headings: MkDocs titles are unescaped
+    return "".join(p if c else _H_LINE.sub(lambda m: _ANGLE.sub("", m[0]), p) for p, c in parts)
+
+
+def _clean_prose(text: str) -> str:
+    """Remove until nothing changes (removing can join a new tag), then escape ``<``."""
+
+    def blank(m: re.Match[str]) -> str:
+        return m.group() if _AUTOLINK.fullmatch(m.group()) else "\n" * m.group().count("\n")
+
+    def link(m: re.Match[str]) -> str:
+        return m.group(1) + ("#" if _unsafe_url(m.group(2)) else m.group(2))
+
+    while True:
+        new = _TAG.sub(blank, _RAW_BLOCK.sub(blank, text))
+        new = _LINK.sub(link, _REF_DEF.sub(link, _ATTRS.sub("", new)))
+        if new == text:
+            return _LEFTOVER.sub(lambda m: m.group(1) or "&lt;", text)
+        text = new
+
+
+@functools.cache
+def _renderer() -> Any:
+    names = [ext if isinstance(ext, str) else next(iter(ext)) for ext in MARKDOWN_EXTENSIONS]
+    configs = {k: v for ext in MARKDOWN_EXTENSIONS if isinstance(ext, dict) for k, v in ext.items()}
+    return markdown.Markdown(extensions=names, extension_configs=configs)
+
+
+class _Audit(HTMLParser):
+    """:meth:`check` renders Markdown as the portal will: tags, attributes, URLs off the lists."""
+
+    safe = True
+
+    @classmethod
+    def check(cls, text: str) -> bool:
+        audit, rendered = cls(), _renderer().reset().convert(text)
+        audit.feed(rendered)
+        audit.close()
+        h1s = [html.unescape(_TAG.sub("", h)) for h in re.findall(r"<h1.*?</h1>", rendered, re.S)]
+        return audit.safe and not any("<" in h or ">" in h for h in h1s)  # MkDocs page titles
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        ok = _HTML_TAGS.fullmatch(tag) and all(self.allowed(n, v or "") for n, v in attrs)
+        self.safe = self.safe and bool(ok)
+
+    @staticmethod
+    def allowed(name: str, value: str) -> bool:
+        if name in ("href", "src"):
+            return not _unsafe_url(value)
+        return bool(_ALIGN.fullmatch(value) if name == "style" else _HTML_ATTRS.fullmatch(name))
+
+    def handle_decl(self, decl: str) -> None:  # noqa: ARG002
+        self.safe = False
+
+    handle_startendtag = handle_starttag
+    handle_comment = handle_pi = unknown_decl = handle_decl  # type: ignore[assignment]

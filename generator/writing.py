@@ -1,0 +1,91 @@
+"""Stage 5: write the build folder, run MkDocs, and swap the result into place.
+
+Nothing is written before validation has passed, and the site folder is replaced in one
+rename: a failed build leaves the previous site untouched.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+
+from generator.errors import BuildError
+
+
+def write_tree(folder: Path, files: Mapping[str, str | bytes]) -> int:
+    """Make ``folder`` hold exactly ``files`` (POSIX paths relative to it).
+
+    Files whose content is unchanged are not rewritten and stale ones are removed, so a
+    watcher (``portal serve``) sees only what changed. Returns how many were written.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    root = folder.resolve()
+    wanted = set()
+    written = 0
+    for rel, content in sorted(files.items()):
+        target = (root / rel).resolve()
+        if not target.is_relative_to(root):
+            raise BuildError(f"refusing to write outside the build folder: {rel}")
+        wanted.add(target)
+        data = content if isinstance(content, bytes) else content.encode("utf-8")
+        if target.is_file() and target.read_bytes() == data:
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        written += 1
+    for path in sorted(root.rglob("*"), reverse=True):
+        if path.is_file() and path not in wanted:
+            path.unlink()
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+    return written
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def run_mkdocs(config_file: Path) -> None:
+    """Build with MkDocs in strict mode, in-process; warnings become a BuildError."""
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, MkDocsException
+
+    handler = _Collect()
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(handler)
+    try:
+        cfg = load_config(config_file=str(config_file), strict=True)
+        mkdocs_build(cfg)
+    except (Abort, MkDocsException, SystemExit) as exc:
+        details = "\n  ".join(handler.messages) or str(exc)
+        raise BuildError(f"MkDocs refused the generated site:\n  {details}") from exc
+    finally:
+        logger.removeHandler(handler)
+
+
+def staging_dir(site_dir: Path) -> Path:
+    """A fresh folder beside ``site_dir`` (same filesystem, so the swap is a rename)."""
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-", dir=site_dir.parent))
+
+
+def swap_into_place(staged: Path, site_dir: Path) -> None:
+    """Replace ``site_dir`` with ``staged``; the old site is removed only afterwards."""
+    old = None
+    if site_dir.exists():
+        old = site_dir.with_name(f".{site_dir.name}-old-{os.getpid()}")
+        site_dir.rename(old)
+    staged.rename(site_dir)
+    site_dir.chmod(0o755)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,30 @@
+// Filters index tables as you type. No dependencies, no network.
+(function () {
+  "use strict";
+  function setup() {
+    document.querySelectorAll("input.portal-filter-input").forEach(function (input) {
+      if (input.dataset.ready) { return; }
+      input.dataset.ready = "1";
+      var table = document.getElementById(input.dataset.table);
+      if (!table) { return; }
+      var rows = Array.prototype.slice.call(table.tBodies[0].rows);
+      var texts = rows.map(function (r) { return r.textContent.toLowerCase(); });
+      var counter = input.closest("p").querySelector(".portal-filter-count");
+      input.addEventListener("input", function () {
+        var words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
+        var shown = 0;
+        rows.forEach(function (row, i) {
+          var ok = words.every(function (w) { return texts[i].indexOf(w) !== -1; });
+          row.hidden = !ok;
+          if (ok) { shown += 1; }
+        });
+        if (counter) { counter.textContent = shown + " of " + rows.length + " entities"; }
+      });
+    });
+  }
+  if (window.document$ && window.document$.subscribe) {
+    window.document$.subscribe(setup);  // Material's instant navigation
+  } else {
+    document.addEventListener("DOMContentLoaded", setup);
+  }
+})();

@@ -1,0 +1,205 @@
+"""Relation maps: golden DOT sources, SVG links, escaping, the cap and determinism.
+
+Regenerate the golden files after an intended change with ``UPDATE_GOLDEN=1 pytest
+tests/test_maps.py`` and review the diff.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pygraphviz
+import pytest
+
+from generator import Catalog, load_catalog, load_config
+from generator.site import maps
+
+HERE = Path(__file__).resolve().parent
+DATA = HERE / "data" / "maps_catalog"
+GOLDEN = HERE / "golden" / "maps"
+SVG = "{http://www.w3.org/2000/svg}"
+XLINK = "{http://www.w3.org/1999/xlink}"
+
+WEB = "component:default/web"
+CART = "component:default/cart"
+EVIL = "component:default/evil"
+TEAM = "group:default/shop-team"
+
+
+@pytest.fixture(scope="module")
+def catalog() -> Catalog:
+    return load_catalog([DATA], load_config(HERE.parent))
+
+
+def _dot(catalog: Catalog, name: str) -> str:
+    kind, _, entity = name.partition("_")
+    if kind == "overview":
+        return maps.overview_dot(catalog)
+    if kind == "system":
+        return maps.system_dot(catalog, f"system:default/{entity}")
+    if kind == "domain":
+        return maps.domain_dot(catalog, f"domain:default/{entity}", max_per_system=2)
+    ref = entity.replace("-", ":default/", 1)
+    return maps.neighbourhood_dot(catalog, ref)
+
+
+GOLDEN_MAPS = [
+    "neighbourhood_component-web",
+    "neighbourhood_component-cart",
+    "neighbourhood_component-evil",
+    "neighbourhood_api-checkout-api",
+    "neighbourhood_group-shop-team",
+    "neighbourhood_user-alice",
+    "system_storefront",
+    "domain_shop",
+    "overview",
+]
+
+
+@pytest.mark.parametrize("name", GOLDEN_MAPS)
+def test_dot_matches_golden(catalog: Catalog, name: str) -> None:
+    dot = _dot(catalog, name)
+    path = GOLDEN / f"{name}.dot"
+    if os.environ.get("UPDATE_GOLDEN") == "1":
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(dot, encoding="utf-8")
+    assert path.is_file(), f"{path} is missing: run with UPDATE_GOLDEN=1 to create it"
+    assert dot == path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", GOLDEN_MAPS)
+def test_dot_parses_to_the_expected_nodes(catalog: Catalog, name: str) -> None:
+    """Hostile titles inject nothing: every node is an entity, a legend or a count."""
+    graph = pygraphviz.AGraph(string=_dot(catalog, name))
+    for node in graph.nodes():
+        assert node in catalog.graph or node.startswith(("legend_", "more")), node
+
+
+def _links(svg: bytes) -> dict[str, str | None]:
+    """Node title (the ref) -> its link, from the SVG."""
+    root = ET.fromstring(svg)
+    out = {}
+    for group in root.iter(f"{SVG}g"):
+        if group.get("class") == "node":
+            anchor = group.find(f".//{SVG}a")
+            href = None if anchor is None else anchor.get(f"{XLINK}href")
+            out[group.findtext(f"{SVG}title") or ""] = href
+    return out
+
+
+def test_svg_links_are_relative_to_the_svg_folder(catalog: Catalog) -> None:
+    svg = maps.render_svg(maps.neighbourhood_dot(catalog, WEB))
+    links = _links(svg)
+    assert links[WEB] == "./"
+    assert links[CART] == "../cart/"
+    assert links["api:default/checkout-api"] == "../../api/checkout-api/"
+    assert links["system:default/storefront"] == "../../system/storefront/"
+    assert links["component:default/ghost"] is None  # dangling: greyed, not linked
+    assert b'target="_top"' in svg
+    assert b"<!--" not in svg
+
+
+def test_overview_links_are_relative_to_maps_folder(catalog: Catalog) -> None:
+    links = _links(maps.render_svg(maps.overview_dot(catalog)))
+    assert links["system:default/payments"] == "../catalog/default/system/payments/"
+
+
+def test_dangling_target_is_greyed_and_dashed(catalog: Catalog) -> None:
+    line = next(x for x in maps.neighbourhood_dot(catalog, CART).splitlines() if "ghost" in x)
+    assert 'style="filled,rounded,dashed"' in line
+    assert "URL=" not in line
+    assert 'fontcolor="#6B6B6B"' in line
+
+
+def test_hostile_text_is_escaped(catalog: Catalog) -> None:
+    dot = maps.neighbourhood_dot(catalog, EVIL)
+    line = next(x for x in dot.splitlines() if x.startswith(f'"{EVIL}"'))
+    assert "&quot;]; x [label=&quot;pwned" in line
+    assert "<script>" not in dot and "\\N" not in dot and "\\G" not in dot
+    for svg in (maps.render_svg(dot), maps.render_svg(maps.overview_dot(catalog))):
+        ET.fromstring(svg)  # well-formed
+        assert b"<script" not in svg.lower() and b"<img" not in svg.lower()
+    svg = maps.render_svg(dot)
+    assert b"&lt;script&gt;alert(1)&lt;/script&gt;" in svg
+    assert re.search(rb"<text[^>]*>&quot;\]; x \[label=&quot;pwned &lt;s</text>", svg)
+
+
+def test_dot_text_leaves_nothing_active() -> None:
+    text = maps.dot_text('a"b\\c<d>e&f\ng\x00h')
+    assert not set(text) & set('"\\<>\n\x00')
+    assert text == "a&quot;b\u2216c&lt;d&gt;e&amp;f g h"
+
+
+def _entities(dot: str) -> set[str]:
+    """The entity nodes of a DOT source (not the legend, not the count)."""
+    nodes = pygraphviz.AGraph(string=dot).nodes()
+    return {str(n) for n in nodes if not n.startswith(("legend_", "more"))}
+
+
+def test_cap_adds_a_more_node(catalog: Catalog) -> None:
+    everyone = _entities(maps.neighbourhood_dot(catalog, TEAM))
+    assert len(everyone) == 11  # the focus, 9 things it owns, its member
+    dot = maps.neighbourhood_dot(catalog, TEAM, max_nodes=4)
+    assert len(_entities(dot)) == 4  # the focus and three neighbours, plus "N more"
+    graph = pygraphviz.AGraph(string=dot)  # kept alive: nodes point into it
+    more = dict(graph.get_node("more").attr)
+    assert more["label"] == "7 more…"
+    assert more["URL"] == "./#relations"
+    assert b'xlink:href="./#relations"' in maps.render_svg(dot)
+    assert "more" not in pygraphviz.AGraph(string=maps.neighbourhood_dot(catalog, TEAM)).nodes()
+
+
+def test_cap_keeps_the_most_important(catalog: Catalog) -> None:
+    dot = maps.neighbourhood_dot(catalog, WEB, max_nodes=4)
+    # dependencies and consumed APIs first, then system and owner; second hop last
+    assert _entities(dot) == {WEB, CART, "api:default/checkout-api", "group:default/shop-team"}
+    assert _entities(maps.neighbourhood_dot(catalog, WEB)) >= {
+        "resource:default/cart-db",  # cart's dependency
+        "component:default/ghost",  # cart's dangling dependency
+        "component:default/checkout",  # the consumed API's provider
+        "component:default/evil",  # a dependent
+    }
+
+
+def test_only_forward_relations_are_drawn(catalog: Catalog) -> None:
+    dot = maps.neighbourhood_dot(catalog, TEAM)
+    assert 'label="ownedBy"' in dot and "ownerOf" not in dot
+    assert "hasMember" not in dot and 'label="memberOf"' in dot
+
+
+def test_same_catalog_same_bytes(catalog: Catalog) -> None:
+    again = load_catalog([DATA], load_config(HERE.parent))
+    for name in GOLDEN_MAPS:
+        first, second = _dot(catalog, name), _dot(again, name)
+        assert first == second
+        assert maps.render_svg(first) == maps.render_svg(second)
+
+
+def test_render_many_uses_workers_and_matches(catalog: Catalog) -> None:
+    names = [GOLDEN_MAPS[i % len(GOLDEN_MAPS)] for i in range(maps.POOL_THRESHOLD)]
+    dots = {f"{i}/{name}.svg": _dot(catalog, name) for i, name in enumerate(names)}
+    pooled = maps.render_many(dots, workers=2)
+    assert list(pooled) == list(dots)
+    assert pooled == maps.render_many(dots, workers=1)
+
+
+def test_legend_lists_only_what_is_drawn(catalog: Catalog) -> None:
+    dot = maps.neighbourhood_dot(catalog, "user:default/alice")
+    assert '"legend_user"' in dot and '"legend_group"' in dot
+    assert '"legend_component"' not in dot
+    assert ">memberOf<" in dot and ">dependsOn<" not in dot
+
+
+def test_unknown_entity_gives_a_map_of_one(catalog: Catalog) -> None:
+    dot = maps.neighbourhood_dot(catalog, "component:default/nope")
+    assert maps.render_svg(dot).startswith(b"<?xml")
+
+
+def test_overview_keeps_the_strongest_links(catalog: Catalog) -> None:
+    assert 'system:default/storefront" -> "system:default/payments' in maps.overview_dot(catalog)
+    dot = maps.overview_dot(catalog, max_edges=0)
+    assert 'label="The 0 strongest of 1 links"' in dot
+    assert '"system:default/storefront" -> ' not in dot

@@ -1,0 +1,66 @@
+"""Golden files for the generated Markdown of a small catalog.
+
+Regenerate after an intended change with ``UPDATE_GOLDEN=1 make test`` and review the
+diff like code.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from generator import load_catalog, load_config
+from generator.commands.build import TEMPLATES
+from generator.process import Revision
+from generator.site import pages
+from generator.site.render import environment
+from tests.conftest import REPO
+
+GOLDEN = Path(__file__).parent / "golden" / "site"
+CATALOG = Path(__file__).parent / "data" / "site_catalog"
+
+
+def _render() -> dict[str, str]:
+    catalog = load_catalog([CATALOG], load_config(REPO))
+    assert catalog.findings == []
+    revision = Revision(
+        "f" * 40,
+        "f" * 12,
+        (("2026-11-01T10:00:00+00:00", "tests/data/site_catalog/services.yaml"),),
+    )
+    maps = frozenset(e.key for e in catalog)
+    context = pages.SiteContext(catalog, revision, maps, {})
+    return pages.render_pages(environment(TEMPLATES / "pages"), context)
+
+
+def test_generated_markdown_matches_golden_files():
+    rendered = _render()
+    if os.environ.get("UPDATE_GOLDEN"):
+        for name, text in rendered.items():
+            (GOLDEN / name).parent.mkdir(parents=True, exist_ok=True)
+            (GOLDEN / name).write_text(text, encoding="utf-8")
+    expected = {
+        p.relative_to(GOLDEN).as_posix(): p.read_text(encoding="utf-8")
+        for p in sorted(GOLDEN.rglob("*.md"))
+    }
+    assert sorted(rendered) == sorted(expected)
+    for name, text in expected.items():
+        assert rendered[name] == text, name
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("a_b*c", r"a\_b\*c"),
+        ("<b>x</b>", "&lt;b&gt;x&lt;/b&gt;"),
+        ("[x](javascript:y)", r"\[x\]\(javascript:y\)"),
+        ("{: onclick=x }", r"\{: onclick=x \}"),
+        ("two\nlines", "two lines"),
+    ],
+)
+def test_catalog_text_in_markdown_is_escaped(title, expected):
+    from generator.site.render import md_inline
+
+    assert str(md_inline(title)) == expected

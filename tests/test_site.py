@@ -1,0 +1,156 @@
+"""The built site: strict builds, determinism, and no injected markup from catalog text."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from generator.commands.build import build
+from generator.config import load_config
+from generator.diagnostics import Severity
+from generator.process import FakeRunner, Result
+from tests.conftest import REPO
+
+pytestmark = pytest.mark.integration
+DATA = Path(__file__).parent / "data"
+SHA = "0123456789abcdef0123456789abcdef01234567"
+
+
+def _runner() -> FakeRunner:
+    return FakeRunner({("git", "rev-parse", "HEAD"): Result(0, SHA + "\n")})
+
+
+def _build(tmp_path: Path, catalog: Path, name: str = "site", config=None) -> Path:
+    site = tmp_path / name
+    rc = build(
+        config or load_config(REPO),
+        catalogs=[catalog],
+        site_dir=site,
+        runner=_runner(),
+        build_dir=tmp_path / f"{name}-build",
+    )
+    assert rc == 0
+    return site
+
+
+class _Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.attrs: list[tuple[str, str, str]] = []
+        self.scripts: list[str] = []
+        self.tags: list[str] = []
+        self._in_script = False
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        self._in_script = tag == "script"
+        self.attrs += [(tag, k, v or "") for k, v in attrs]
+
+    def handle_data(self, data):
+        if self._in_script:
+            self.scripts.append(data)
+
+    def handle_endtag(self, tag):
+        self._in_script = False
+
+
+def test_hostile_text_is_inert_on_every_page(tmp_path):
+    site = _build(tmp_path, DATA / "hostile")
+    pages = sorted(site.rglob("*.html")) + sorted(site.rglob("*.svg"))
+    assert len(pages) > 5
+    for page in pages:
+        parser = _Tags()
+        parser.feed(page.read_text(encoding="utf-8"))
+        where = page.relative_to(site)
+        assert "iframe" not in parser.tags, where
+        for tag, name, value in parser.attrs:
+            assert not name.startswith("on"), (where, tag, name, value)
+            assert not value.strip().lower().startswith(("javascript:", "data:text")), (
+                where,
+                tag,
+                name,
+                value,
+            )
+        assert not any("alert(" in s for s in parser.scripts), where
+
+
+def test_hostile_text_is_shown_as_text(tmp_path):
+    site = _build(tmp_path, DATA / "hostile")
+    page = (site / "catalog/default/component/hostile-service/index.html").read_text()
+    # The payloads are there for a reader to see, as text.
+    assert "&lt;script&gt;alert(&#39;description&#39;)&lt;/script&gt;" in page
+    assert "&lt;iframe src=&#34;javascript:alert(4)&#34;&gt;" in page
+    # The title is text in the heading, and neutralised where the theme prints it raw.
+    assert "&lt;script&gt;alert(&#39;title&#39;)&lt;/script&gt;" in page
+    assert '<meta name="description" content="‹script›alert(' in page
+
+
+def _digest(folder: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_same_commit_builds_byte_identical_sites(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    first = _build(tmp_path, REPO / "catalog", "one")
+    second = _build(tmp_path, REPO / "catalog", "two")
+    assert _digest(first) == _digest(second)
+
+
+def test_every_page_states_its_commit(tmp_path):
+    site = _build(tmp_path, DATA / "hostile")
+    for page in site.rglob("*.html"):
+        assert f"Built from commit <code>{SHA[:12]}</code>" in page.read_text(), page
+
+
+def test_static_api_has_every_entity_with_relations(tmp_path):
+    import json
+
+    site = _build(tmp_path, DATA / "hostile")
+    catalog = json.loads((site / "api/catalog.json").read_text())
+    assert catalog["commit"] == SHA
+    refs = sorted(f"{e['kind']}:{e['metadata']['name']}" for e in catalog["items"])
+    assert refs == ["API:hostile-api", "Component:hostile-service", "Group:hostile-team"]
+    one = json.loads((site / "api/entities/default/component/hostile-service.json").read_text())
+    assert {"type": "providesApi", "targetRef": "api:default/hostile-api"} in one["relations"]
+    graph = json.loads((site / "api/graph.json").read_text())
+    assert {
+        "source": "api:default/hostile-api",
+        "target": "group:default/hostile-team",
+        "type": "ownedBy",
+    } in graph["edges"]
+
+
+def test_invalid_catalog_writes_nothing(tmp_path, capsys):
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "x.yaml").write_text(
+        "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: x\nspec: {}\n"
+    )
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "keep.html").write_text("previous site")
+    rc = build(
+        load_config(REPO),
+        catalogs=[bad],
+        site_dir=site,
+        runner=_runner(),
+        build_dir=tmp_path / "build",
+    )
+    assert rc == 1
+    assert "schema.required" in capsys.readouterr().out
+    assert [p.name for p in site.iterdir()] == ["keep.html"]
+
+
+def test_backstage_examples_build(tmp_path, conformance):
+    # The examples hold four refs that really dangle; a portal would list them as warnings.
+    config = dataclasses.replace(load_config(REPO), severity={"ref.dangling": Severity.WARNING})
+    site = _build(tmp_path, conformance / "backstage" / "examples", config=config)
+    assert (site / "catalog/default/component/petstore/index.html").is_file()
