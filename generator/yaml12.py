@@ -100,6 +100,13 @@ class YamlDoc:
     reread: _Reread | None = None
     index: int = 0
 
+    def portable(self, text: str, limits: Limits) -> YamlDoc:
+        """This document without identity-keyed marks, so it can be pickled; positions
+        come from re-reading ``text``."""
+        if self.marks is None:
+            return self
+        return YamlDoc(self.data, self.line, self.column, None, _Reread(text, limits), self.index)
+
     def locate(self, path: Path, *, key: bool = False) -> tuple[int, int]:
         """Line and column of the value at ``path`` (or of its key, with ``key=True``).
 
@@ -459,7 +466,10 @@ def read_yaml(
                 doc.reread, doc.index, doc.marks = reread, index, None
             return docs, problems
         # Rare: a problem in the file; read it again with marks for exact messages.
-    return _read(text, limits, marks=True)
+    docs, problems = _read(text, limits, marks=True)
+    for index, doc in enumerate(docs):
+        doc.index = index
+    return docs, problems
 
 
 def _read(text: str, limits: Limits, *, marks: bool) -> tuple[list[YamlDoc], list[YamlProblem]]:

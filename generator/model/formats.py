@@ -2,12 +2,14 @@
 
 The upstream regexes are JavaScript without the ``m`` flag, so ``$`` means end of input.
 Python's ``$`` also matches before a trailing newline, hence ``fullmatch`` everywhere.
-Each check returns ``None`` when the value is valid, else what was expected.
+Each check returns ``None`` when the value is valid, else what was expected. Checks of
+values that repeat across a catalog (kinds, keys, tags) are memoised.
 """
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 _DNS_LABEL = re.compile(r"[a-z0-9]+(?:-+[a-z0-9]+)*")
@@ -48,16 +50,19 @@ def check_name(value: str) -> str | None:
     return None if is_object_name(value) else OBJECT_NAME
 
 
+@lru_cache(maxsize=4096)
 def check_namespace(value: str) -> str | None:
     """``metadata.namespace``."""
     return None if is_dns_label(value) else DNS_LABEL
 
 
+@lru_cache(maxsize=4096)
 def check_kind(value: str) -> str | None:
     """``kind``."""
     return None if len(value) <= 63 and _KIND.fullmatch(value) else KIND
 
 
+@lru_cache(maxsize=4096)
 def check_api_version(value: str) -> str | None:
     """``apiVersion``: ``[dns-subdomain/]version``."""
     parts = value.split("/")
@@ -69,6 +74,7 @@ def check_api_version(value: str) -> str | None:
     return None if len(last) <= 63 and _VERSION_PART.fullmatch(last) else API_VERSION
 
 
+@lru_cache(maxsize=4096)
 def check_key(value: str) -> str | None:
     """Label and annotation keys: ``[dns-subdomain/]object-name``."""
     parts = value.split("/")
@@ -77,11 +83,13 @@ def check_key(value: str) -> str | None:
     return None if is_object_name(parts[-1]) else KEY
 
 
+@lru_cache(maxsize=4096)
 def check_label_value(value: str) -> str | None:
     """Label values: empty or an object name."""
     return None if value == "" or is_object_name(value) else LABEL_VALUE
 
 
+@lru_cache(maxsize=4096)
 def check_tag(value: str) -> str | None:
     """``metadata.tags[i]``."""
     return None if 1 <= len(value) <= 63 and _TAG.fullmatch(value) else TAG

@@ -19,8 +19,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias
 from urllib.parse import unquote, urljoin
 
-import markdown
-
 from generator.diagnostics import Finding, apply_severities, finding
 from generator.site import paths
 from generator.yaml12 import Limits, YamlDoc, read_yaml
@@ -366,6 +364,8 @@ def _clean_prose(text: str) -> str:
 def _renderer() -> Any:
     names = [ext if isinstance(ext, str) else next(iter(ext)) for ext in MARKDOWN_EXTENSIONS]
     configs = {k: v for ext in MARKDOWN_EXTENSIONS if isinstance(ext, dict) for k, v in ext.items()}
+    import markdown  # only when docs are rendered: `portal validate` seldom needs it
+
     return markdown.Markdown(extensions=names, extension_configs=configs)
 
 

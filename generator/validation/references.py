@@ -55,13 +55,19 @@ def derive_relations(entities: dict[str, Entity], external: Sequence[str]) -> li
     parse = _cached_parser()
     for entity in entities.values():
         kind = KINDS.get(entity.kind)
-        if kind is None:
+        spec = entity.data.get("spec")
+        if kind is None or not isinstance(spec, dict):
             continue
-        for field in kind.refs_for(entity.data.get("spec")):
-            for target, path in _refs(entity, field, findings, parse):
-                outgoing[entity.key].add(rel.Relation(field.relation, target.key))
-                if target.key in outgoing:
-                    outgoing[target.key].add(rel.Relation(rel.REVERSE[field.relation], entity.key))
+        mine = outgoing[entity.key]
+        for field in kind.refs_for(spec):
+            value = spec.get(field.field)
+            if value is None:
+                continue  # most fields are absent: no work for them
+            for target, path in _refs(entity, field, value, findings, parse):
+                mine.add(rel.Relation(field.relation, target.key))
+                theirs = outgoing.get(target.key)
+                if theirs is not None:
+                    theirs.add(rel.Relation(rel.REVERSE[field.relation], entity.key))
                 _check_target(entity, field, target, path, entities, externals, findings)
     for key, relations in outgoing.items():
         entities[key].relations = sorted(relations)
@@ -88,23 +94,23 @@ def _cached_parser() -> _Parse:
 
 
 def _refs(
-    entity: Entity, field: RefField, findings: list[Finding], parse: _Parse
-) -> Iterable[tuple[EntityRef, tuple[str | int, ...]]]:
-    value = entity.spec.get(field.field)
-    if value is None:
-        return
-    items: list[tuple[Any, tuple[str | int, ...]]]
+    entity: Entity, field: RefField, value: Any, findings: list[Finding], parse: _Parse
+) -> list[tuple[EntityRef, tuple[str | int, ...]]]:
+    """The parsed refs of one field, each with its path; unparsable ones are findings."""
     if field.many:
         if not isinstance(value, list):
-            return  # a schema finding already says so
-        items = [(v, ("spec", field.field, i)) for i, v in enumerate(value)]
+            return []  # a schema finding already says so
+        items: list[tuple[Any, tuple[str | int, ...]]] = [
+            (v, ("spec", field.field, i)) for i, v in enumerate(value)
+        ]
     else:
         items = [(value, ("spec", field.field))]
+    out = []
     for text, path in items:
         if not isinstance(text, str) or not text:
             continue
         try:
-            yield parse(text, field.default_kind, entity.namespace), path
+            out.append((parse(text, field.default_kind, entity.namespace), path))
         except RefError as exc:
             code = (
                 "ref.missing-kind"
@@ -113,6 +119,7 @@ def _refs(
             )
             line, col = entity.locate(path)
             findings.append(finding(code, entity.file, line, col, f"'{dotted_field(path)}': {exc}"))
+    return out
 
 
 def dotted_field(path: tuple[str | int, ...]) -> str:

@@ -1,0 +1,46 @@
+"""Reading files in two processes gives exactly what reading them in one does."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator import load_catalog, load_config, reading
+from tests.conftest import REPO
+
+DATA = Path(__file__).parent / "data" / "catalog"
+
+
+def _load(monkeypatch, folder: Path, *, parallel: bool):
+    monkeypatch.setattr(reading, "PARALLEL_MIN_FILES", 2 if parallel else 10**9)
+    catalog = load_catalog([folder], load_config(REPO))
+    relations = {key: e.relations for key, e in catalog.entities.items()}
+    return catalog.findings, relations, catalog.files
+
+
+@pytest.mark.parametrize("folder", ["valid", "invalid"])
+def test_parallel_reading_matches_serial(monkeypatch, folder):
+    serial = _load(monkeypatch, DATA / folder, parallel=False)
+    parallel = _load(monkeypatch, DATA / folder, parallel=True)
+    assert parallel == serial
+    if folder == "invalid":
+        # Findings located in the worker's half still carry exact lines.
+        assert len({f.file for f in parallel[0]}) > 40
+
+
+def test_parallel_reading_is_used_only_without_threads(monkeypatch):
+    import threading
+
+    monkeypatch.setattr(reading, "PARALLEL_MIN_FILES", 2)
+    assert reading._parallel(10)
+    started = threading.Event()
+    stop = threading.Event()
+    worker = threading.Thread(target=lambda: (started.set(), stop.wait()))
+    worker.start()
+    started.wait()
+    try:
+        assert not reading._parallel(10)
+    finally:
+        stop.set()
+        worker.join()
