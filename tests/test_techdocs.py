@@ -15,7 +15,14 @@ import yaml
 from generator import load_catalog, load_config
 from generator.diagnostics import CODES, Severity
 from generator.site import techdocs
-from generator.site.techdocs import MARKDOWN_EXTENSIONS, NOTICE, collect, nav_entries, publish
+from generator.site.techdocs import (
+    MARKDOWN_EXTENSIONS,
+    NOTICE,
+    collect,
+    nav_entries,
+    page_header,
+    publish,
+)
 from tests.conftest import REPO
 
 DATA = Path(__file__).parent / "data" / "techdocs"
@@ -225,7 +232,10 @@ def test_publish_good_site_copies_files_unchanged(tmp_path):
     written = publish(good, tmp_path)
     assert written == [f"{GOOD}/{rel}" for rel in good.files]
     for rel in good.files:
-        assert (tmp_path / GOOD / rel).read_bytes() == (DATA / "good/docs" / rel).read_bytes()
+        source = (DATA / "good/docs" / rel).read_bytes()
+        if rel.endswith(".md"):  # each page starts with the site's own navigation
+            source = page_header(good, rel, "").encode() + source
+        assert (tmp_path / GOOD / rel).read_bytes() == source
     published = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*"))
     assert [p for p in published if p.endswith((".md", ".png"))] == written
 
@@ -235,7 +245,7 @@ def test_publish_hostile_site_strips_html_attributes_and_script_links(tmp_path):
     hostile = _site(sites, "hostile-docs")
     assert hostile.site_name == "Hostile Docs"
     assert publish(hostile, tmp_path) == [f"{HOSTILE}/broken-fence.md", f"{HOSTILE}/index.md"]
-    assert (tmp_path / HOSTILE / "index.md").read_text() == (
+    assert (tmp_path / HOSTILE / "index.md").read_text() == page_header(hostile, "index.md", "") + (
         "# Hostile docs\n\n\n\n\n\n"
         "A [link](#) and [another](#) and ![img](#).\n\n"
         "Clickable paragraph\n\n\n"
@@ -246,7 +256,8 @@ def test_publish_hostile_site_strips_html_attributes_and_script_links(tmp_path):
         "```html\n<script>kept as code</script>\n```\n"
     )
     # "```!!!" is not a fence to MkDocs: the script would run, so the page is replaced
-    assert (tmp_path / HOSTILE / "broken-fence.md").read_text() == NOTICE
+    header = page_header(hostile, "broken-fence.md", "")
+    assert (tmp_path / HOSTILE / "broken-fence.md").read_text() == header + NOTICE
     assert not (tmp_path / HOSTILE / "evil.html").exists()
     assert not (tmp_path / HOSTILE / "logo.svg").exists()
 
@@ -405,3 +416,16 @@ class _Markup(HTMLParser):
     def handle_data(self, data):
         if self._in_script:
             self.scripts.append(data)
+
+
+def test_every_page_starts_with_its_sites_navigation():
+    sites, _ = _fixtures()
+    good = _site(sites, "good-service")
+    # Back to the entity page (the folder above docs/), every page of the site in nav
+    # order, the current one in bold; catalog text escaped for Markdown and HTML.
+    assert page_header(good, "guide/setup.md", "Good <Service>") == (
+        "[Good &lt;Service&gt;](../../index.md) › [Good Service](../index.md) · "
+        "[Guide](index.md) · **Setting up** · [Notes without heading](../notes_without-heading.md)"
+        "\n\n"
+    )
+    assert page_header(good, "index.md", "E").startswith("[E](../index.md) › **Good Service** · ")

@@ -251,11 +251,66 @@ def home_context(site: SiteContext) -> dict[str, Any]:
     }
 
 
+KIND_ABOUT = {
+    "Domain": "A business area, grouping systems.",
+    "System": "A set of components, APIs and resources that work together.",
+    "Component": "A piece of software: a service, website, library or job.",
+    "API": "An interface a component provides to others.",
+    "Resource": "Infrastructure a component needs: a database, queue or bucket.",
+    "Group": "A team or organisational unit.",
+    "User": "A person.",
+    "Template": "A golden path: a template for a new service.",
+    "Location": "A pointer to more catalog files.",
+}
+
+
+def catalog_context(site: SiteContext) -> dict[str, Any]:
+    """The catalog landing page: kinds with counts."""
+    page = paths.CATALOG_INDEX
+    return {
+        "kinds": [
+            (
+                k,
+                len(site.catalog.of_kind(k)),
+                paths.relative(page, paths.kind_index(k)[:-3] + "/"),
+                KIND_ABOUT.get(k, ""),
+            )
+            for k in kinds_present(site.catalog)
+        ]
+    }
+
+
+def docs_context(
+    site: SiteContext, titles: dict[str, str], pages_count: dict[str, int]
+) -> dict[str, Any]:
+    """The docs landing page: one row per TechDocs site."""
+    page = paths.DOCS_INDEX
+    rows = []
+    for key, index in sorted(site.techdocs.items()):
+        entity = site.catalog.get(key)
+        if entity is None:
+            continue
+        owner = _first(entity, rel.OWNED_BY)
+        rows.append(
+            {
+                "name": titles.get(key, entity.title),
+                "url": paths.relative(page, index[: -len("index.md")]),
+                "entity": entity.title,
+                "kind": entity.kind,
+                "entity_url": paths.relative(page, paths.entity_url(key)),
+                "owner": _link(site, owner, page) if owner else None,
+                "pages": pages_count.get(key, 0),
+            }
+        )
+    return {"sites": rows}
+
+
 def render_pages(env: jinja2.Environment, site: SiteContext) -> dict[str, str]:
     """Every generated Markdown page (and large definitions), keyed by docs path."""
     out: dict[str, str] = {}
     common = {"revision": site.revision, "site_name": site.catalog.config.site.site_name}
     out["index.md"] = env.get_template("home.md.j2").render(**common, **home_context(site))
+    out[paths.CATALOG_INDEX] = env.get_template("catalog.md.j2").render(**catalog_context(site))
     for kind in kinds_present(site.catalog):
         page = paths.kind_index(kind)
         rows = [_row(site, e, page) for e in site.catalog.of_kind(kind)]

@@ -52,6 +52,8 @@ def kind_index(kind: str) -> str:
     return f"kinds/{kind.lower()}.md"
 
 
+CATALOG_INDEX = "kinds/index.md"
+DOCS_INDEX = "techdocs/index.md"
 ORG_MAP = "maps/index.md"
 ORG_MAP_SVG = "maps/overview.svg"
 CATALOG_JSON = "api/catalog.json"

@@ -21,6 +21,7 @@ from urllib.parse import unquote, urljoin
 
 from generator.diagnostics import Finding, apply_severities, finding
 from generator.site import paths
+from generator.site.render import md_inline
 from generator.yaml12 import Limits, YamlDoc, read_yaml
 
 if TYPE_CHECKING:
@@ -106,15 +107,47 @@ def collect(catalog: Catalog) -> tuple[list[TechDocsSite], list[Finding]]:
     return sites, apply_severities(findings, catalog.config.severity)
 
 
-def publish(site: TechDocsSite, docs_out: Path) -> list[str]:
-    """Copy the site under ``docs_out``; returns the written paths relative to it."""
+def publish(site: TechDocsSite, docs_out: Path, entity_title: str = "") -> list[str]:
+    """Copy the site under ``docs_out``; returns the written paths relative to it.
+
+    Each page starts with the site's own navigation (the portal's global nav lists the
+    docs index only: listing every docs page on every page would grow with the number
+    of sites, quadratically)."""
     base = paths.techdocs_dir(site.key)
     for rel in site.files:
         target = docs_out / base / rel
         target.parent.mkdir(parents=True, exist_ok=True)
-        md = _MD.fullmatch(rel)
-        target.write_bytes(site.pages[rel].encode() if md else (site.docs_dir / rel).read_bytes())
+        if _MD.fullmatch(rel):
+            page = page_header(site, rel, entity_title) + site.pages[rel]
+            target.write_bytes(page.encode())
+        else:
+            target.write_bytes((site.docs_dir / rel).read_bytes())
     return [f"{base}/{rel}" for rel in site.files]
+
+
+def pages_in_order(nav: list[NavItem]) -> list[tuple[str, str]]:
+    """The nav's pages, depth first: (title, docs-folder-relative path)."""
+    out: list[tuple[str, str]] = []
+    for title, value in nav:
+        if isinstance(value, list):
+            out += pages_in_order(value)
+        elif "://" not in value:
+            out.append((title, value))
+    return out
+
+
+def page_header(site: TechDocsSite, rel: str, entity_title: str) -> str:
+    """A Markdown line linking back to the entity and across the site's pages."""
+    here = posixpath.dirname(rel)
+    entity_page = posixpath.relpath("../index.md", here or ".")
+    links = [
+        f"**{md_inline(title)}**"
+        if path == rel
+        else f"[{md_inline(title)}]({posixpath.relpath(path, here or '.')})"
+        for title, path in pages_in_order(site.nav)
+    ]
+    back = f"[{md_inline(entity_title or site.site_name)}]({entity_page})"
+    return f"{back} › {' · '.join(links)}\n\n"
 
 
 def nav_entries(site: TechDocsSite) -> list[dict[str, Any]]:
