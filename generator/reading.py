@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.parallel import can_fork
 from generator.yaml12 import Limits, YamlDoc, YamlProblem, read_yaml
 
 PARALLEL_MIN_FILES = 1_000
@@ -74,10 +74,4 @@ def read_files(paths: list[Path], limits: Limits, max_bytes: int) -> dict[Path, 
 
 
 def _parallel(count: int) -> bool:
-    return (
-        count >= PARALLEL_MIN_FILES
-        and (os.cpu_count() or 1) > 1
-        and threading.active_count() == 1
-        and "fork" in multiprocessing.get_all_start_methods()
-        and not os.environ.get("PORTAL_SERIAL")
-    )
+    return count >= PARALLEL_MIN_FILES and can_fork()

@@ -186,11 +186,27 @@ def test_render_many_uses_workers_and_matches(catalog: Catalog) -> None:
     assert pooled == maps.render_many(dots, workers=1)
 
 
-def test_legend_lists_only_what_is_drawn(catalog: Catalog) -> None:
+def test_neighbourhood_maps_leave_the_legend_to_the_page(catalog: Catalog) -> None:
     dot = maps.neighbourhood_dot(catalog, "user:default/alice")
-    assert '"legend_user"' in dot and '"legend_group"' in dot
-    assert '"legend_component"' not in dot
-    assert ">memberOf<" in dot and ">dependsOn<" not in dot
+    assert "legend" not in dot
+    legend = maps.legend()
+    assert [k[0] for k in legend["kinds"]] == [
+        "Component",
+        "API",
+        "Resource",
+        "System",
+        "Domain",
+        "Group",
+        "User",
+    ]
+    assert "memberOf" in [e[0] for e in legend["edges"]]
+
+
+def test_legend_lists_only_what_is_drawn(catalog: Catalog) -> None:
+    system = next(e.key for e in catalog if e.kind == "System")
+    dot = maps.system_dot(catalog, system)
+    assert "cluster_legend" in dot
+    assert '"legend_user"' not in dot
 
 
 def test_unknown_entity_gives_a_map_of_one(catalog: Catalog) -> None:

@@ -18,7 +18,7 @@ from generator.config import Config
 from generator.diagnostics import apply_severities, fails
 from generator.process import Runner, SubprocessRunner, current_revision
 from generator.reporters import report_text
-from generator.site import api, maps, mkdocs_config, pages, paths, techdocs
+from generator.site import api, drawing, mkdocs_config, pages, paths, techdocs
 from generator.site.render import environment
 from generator.writing import run_mkdocs, staging_dir, swap_into_place, write_tree
 
@@ -108,7 +108,7 @@ def _render(
     revision = current_revision(runner, catalog.config.root, os.environ.get("GITHUB_SHA"))
     files: dict[str, str | bytes] = {}
     with stages.stage(f"drawing maps for {len(catalog)} entities"):
-        svgs = maps.render_many(_map_sources(catalog))
+        svgs = drawing.draw_all(catalog)
         files.update(svgs)
     doc_index = {site.key: f"{paths.techdocs_dir(site.key)}/index.md" for site in sites}
     with stages.stage("rendering pages"):
@@ -143,20 +143,6 @@ def _render(
 def _docs(name: str) -> str:
     """Paths are docs-relative; the build folder holds ``docs/`` and ``mkdocs.yml``."""
     return name[3:] if name.startswith("../") else f"docs/{name}"
-
-
-def _map_sources(catalog: Catalog) -> dict[str, str]:
-    dots = {paths.ORG_MAP_SVG: maps.overview_dot(catalog)}
-    for entity in catalog:
-        kind = entity.kind
-        if kind == "System":
-            dot = maps.system_dot(catalog, entity.key)
-        elif kind == "Domain":
-            dot = maps.domain_dot(catalog, entity.key)
-        else:
-            dot = maps.neighbourhood_dot(catalog, entity.key)
-        dots[paths.entity_map(entity.key)] = dot
-    return dots
 
 
 def _mapped(svgs: dict[str, bytes]) -> Iterator[str]:

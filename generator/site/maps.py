@@ -171,6 +171,7 @@ class _Map:
     lines: list[str] = field(default_factory=list)
     kinds: set[str] = field(default_factory=set)
     edge_styles: set[Style] = field(default_factory=set)
+    legend_on_page: bool = False
 
     def href(self, key: str, anchor: str = "") -> str:
         """Link to an entity page, relative to the SVG's folder."""
@@ -223,11 +224,12 @@ class _Map:
         self.lines.append("}")
 
     def source(self, name: str, **graph_attrs: str) -> str:
-        """The finished DOT document, legend included."""
+        """The finished DOT document, with its legend unless the page shows one."""
         attrs = {"rankdir": "LR", "fontname": FONT, "fontsize": "12", "nodesep": "0.25"}
         attrs |= {"ranksep": "0.5", "pad": "0.2", "bgcolor": "white"} | graph_attrs
         head = [f'digraph "{name}" {{', f"graph {_attrs(attrs)}", _DEFAULTS]
-        return "\n".join([*head, *self.lines, *self._legend(attrs["rankdir"] == "LR"), "}\n"])
+        tail = [] if self.legend_on_page else self._legend(attrs["rankdir"] == "LR")
+        return "\n".join([*head, *self.lines, *tail, "}\n"])
 
     def _legend(self, flip: bool) -> list[str]:
         """Shape samples, then a table of the line styles, all in one rank: a column in
@@ -245,6 +247,18 @@ class _Map:
             )
         # dot stacks the nodes of a left-to-right rank bottom-up
         return ['subgraph "cluster_legend" {', _LEGEND_GRAPH, *items[:: -1 if flip else 1], "}"]
+
+
+def legend() -> dict[str, list[tuple[str, str, str, str]]]:
+    """What the shapes and lines of neighbourhood maps mean, for the page to show:
+    kinds as (label, fill, border, shape) and relations as (label, colour, line, arrow)."""
+    css_line = {"solid": "solid", "dashed": "dashed", "dotted": "dotted", "bold": "solid"}
+    kinds = [(s.label, s.fill, s.color, s.shape) for k, s in KIND_STYLES.items() if k != "other"]
+    edges = [
+        (s.label, s.color, css_line.get(s.style, "solid"), _ARROWS[s.shape])
+        for s in EDGE_STYLES.values()
+    ]
+    return {"kinds": kinds, "edges": edges}
 
 
 def neighbourhood_dot(
@@ -265,6 +279,9 @@ def neighbourhood_dot(
     for source, target, rtype in _edges_among(graph, {key, *shown}, EDGE_STYLES):
         if key in (source, target) or rtype in _USES:
             out.edge(source, target, EDGE_STYLES[rtype], rtype)
+    # The entity page shows the legend (see legend()): one per map would cost a quarter
+    # of each map's layout time and bytes, on every entity.
+    out.legend_on_page = True
     return out.source("neighbourhood")
 
 
