@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import posixpath
 import shutil
 import tempfile
 from collections.abc import Mapping
@@ -43,6 +44,24 @@ def write_tree(folder: Path, files: Mapping[str, str | bytes]) -> int:
         elif path.is_dir() and not any(path.iterdir()):
             path.rmdir()
     return written
+
+
+def write_files(folder: Path, files: Mapping[str, str | bytes]) -> None:
+    """Add ``files`` (POSIX paths relative to ``folder``) to a folder being built.
+
+    Thousands of files: paths are checked as text (no resolve per file) and each
+    folder is created once."""
+    made: set[str] = set()
+    for rel, content in sorted(files.items()):
+        if posixpath.isabs(rel) or posixpath.normpath(rel).startswith(("..", "/")):
+            raise BuildError(f"refusing to write outside the site folder: {rel}")
+        parent = posixpath.dirname(rel)
+        if parent not in made:
+            (folder / parent).mkdir(parents=True, exist_ok=True)
+            made.add(parent)
+        data = content if isinstance(content, bytes) else content.encode("utf-8")
+        with open(folder / rel, "wb") as handle:  # noqa: PTH123
+            handle.write(data)
 
 
 class _Collect(logging.Handler):

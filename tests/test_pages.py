@@ -23,6 +23,7 @@ CATALOG = Path(__file__).parent / "data" / "site_catalog"
 
 
 def _render() -> dict[str, str]:
+    """Markdown pages by docs path, and entity page bodies by site path (``.html``)."""
     catalog = load_catalog([CATALOG], load_config(REPO))
     assert catalog.findings == []
     revision = Revision(
@@ -32,7 +33,12 @@ def _render() -> dict[str, str]:
     )
     maps = frozenset(e.key for e in catalog)
     context = pages.SiteContext(catalog, revision, maps, {})
-    return pages.render_pages(environment(TEMPLATES / "pages"), context)
+    env = environment(TEMPLATES / "pages")
+    out = pages.render_pages(env, context)
+    entities, extra = pages.render_entities(env, context)
+    assert extra == {}
+    out.update({f"{page.url}index.html": page.body for page in entities})
+    return out
 
 
 def test_generated_markdown_matches_golden_files():
@@ -43,7 +49,8 @@ def test_generated_markdown_matches_golden_files():
             (GOLDEN / name).write_text(text, encoding="utf-8")
     expected = {
         p.relative_to(GOLDEN).as_posix(): p.read_text(encoding="utf-8")
-        for p in sorted(GOLDEN.rglob("*.md"))
+        for p in sorted(GOLDEN.rglob("*"))
+        if p.is_file()
     }
     assert sorted(rendered) == sorted(expected)
     for name, text in expected.items():

@@ -86,7 +86,8 @@ def test_hostile_text_is_shown_as_text(tmp_path):
     assert "&lt;iframe src=&#34;javascript:alert(4)&#34;&gt;" in page
     # The title is text in the heading, and neutralised where the theme prints it raw.
     assert "&lt;script&gt;alert(&#39;title&#39;)&lt;/script&gt;" in page
-    assert '<meta name="description" content="‹script›alert(' in page
+    assert '<meta name="description" content="&lt;script&gt;alert(&#x27;description&#x27;)' in page
+    assert "<title>&lt;script&gt;alert(&#x27;title&#x27;)&lt;/script&gt;" in page
 
 
 def _digest(folder: Path) -> dict[str, str]:

@@ -424,8 +424,8 @@ def test_every_page_starts_with_its_sites_navigation():
     # Back to the entity page (the folder above docs/), every page of the site in nav
     # order, the current one in bold; catalog text escaped for Markdown and HTML.
     assert page_header(good, "guide/setup.md", "Good <Service>") == (
-        "[Good &lt;Service&gt;](../../index.md) › [Good Service](../index.md) · "
+        "[Good &lt;Service&gt;](../../../) › [Good Service](../index.md) · "
         "[Guide](index.md) · **Setting up** · [Notes without heading](../notes_without-heading.md)"
         "\n\n"
     )
-    assert page_header(good, "index.md", "E").startswith("[E](../index.md) › **Good Service** · ")
+    assert page_header(good, "index.md", "E").startswith("[E](../) › **Good Service** · ")

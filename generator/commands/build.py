@@ -9,6 +9,7 @@ import sys
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +19,9 @@ from generator.config import Config
 from generator.diagnostics import apply_severities, fails
 from generator.process import Runner, SubprocessRunner, current_revision
 from generator.reporters import report_text
-from generator.site import api, drawing, mkdocs_config, pages, paths, techdocs
+from generator.site import api, drawing, mkdocs_config, pages, paths, shell, techdocs
 from generator.site.render import environment
-from generator.writing import run_mkdocs, staging_dir, swap_into_place, write_tree
+from generator.writing import run_mkdocs, staging_dir, swap_into_place, write_files, write_tree
 
 OK, FINDINGS = 0, 1
 TEMPLATES = Path(__file__).resolve().parents[2] / "site_templates"
@@ -77,24 +78,46 @@ def build(
     if findings:
         report_text(findings, len(catalog), len(catalog.files), sys.stderr)
     staged = staging_dir(site_dir)
+    out: _Rendered | None = None
     try:
-        files = _render(catalog, sites, stages, runner or SubprocessRunner(), staged, templates)
+        out = _render(catalog, sites, stages, runner or SubprocessRunner(), staged, templates)
         build_dir = build_dir or config.root / ".portal-build"
-        with stages.stage(f"writing {len(files)} files"):
-            write_tree(build_dir, files)
+        with stages.stage(f"writing {len(out.docs)} sources for MkDocs"):
+            write_tree(build_dir, out.docs)
             for site in sites:
                 entity = catalog.get(site.key)
                 techdocs.publish(site, build_dir / "docs", entity.title if entity else "")
         with stages.stage("running MkDocs"):
             run_mkdocs(build_dir / "mkdocs.yml")
+        if out.maps is not None:
+            with stages.stage(f"finishing maps for {len(catalog)} entities"):
+                out.site_files.update(out.maps.result())
+        with stages.stage(f"writing {len(out.entities)} entity pages and their files"):
+            shell.write_pages(staged, out.entities)
+            write_files(staged, out.site_files)
         swap_into_place(staged, site_dir)
     finally:
+        if out is not None and out.maps is not None:
+            out.maps.cancel()
         shutil.rmtree(staged, ignore_errors=True)
-    page_count = sum(1 for name in files if name.endswith(".md"))
+    assert out is not None
+    count = len(out.entities) + sum(1 for name in out.docs if name.endswith(".md"))
     elapsed = time.perf_counter() - stages.started
-    print(f"portal: built {page_count} pages for {len(catalog)} entities in {elapsed:.1f} s")
+    print(f"portal: built {count} pages for {len(catalog)} entities in {elapsed:.1f} s")
     print(f"portal: the site is in {site_dir}")
     return OK
+
+
+@dataclass
+class _Rendered:
+    """What the render stage produced, by where it goes."""
+
+    docs: dict[str, str | bytes] = field(default_factory=dict)
+    """MkDocs' sources: build-folder paths (``docs/...`` and ``mkdocs.yml``)."""
+    site_files: dict[str, str | bytes] = field(default_factory=dict)
+    """Files MkDocs has no part in (maps, JSON, definitions), by site path."""
+    entities: list[shell.EntityPage] = field(default_factory=list)
+    maps: drawing.Drawing | None = None
 
 
 def _render(
@@ -104,56 +127,47 @@ def _render(
     runner: Runner,
     site_dir: Path,
     templates: Path,
-) -> dict[str, str | bytes]:
+) -> _Rendered:
     revision = current_revision(runner, catalog.config.root, os.environ.get("GITHUB_SHA"))
-    files: dict[str, str | bytes] = {}
-    with stages.stage(f"drawing maps for {len(catalog)} entities"):
-        svgs = drawing.draw_all(catalog)
-        files.update(svgs)
+    out = _Rendered()
+    # Maps draw in forked workers while this process renders pages and runs MkDocs.
+    out.maps = drawing.Drawing(catalog)
+    mapped = frozenset(key for _, key in out.maps.todo if key)
     doc_index = {site.key: f"{paths.techdocs_dir(site.key)}/index.md" for site in sites}
+    docs: dict[str, str | bytes] = {}
     with stages.stage("rendering pages"):
         env = environment(templates / "pages")
-        context = pages.SiteContext(catalog, revision, frozenset(_mapped(svgs)), doc_index)
-        files.update(pages.render_pages(env, context))
-        files[paths.ORG_MAP] = env.get_template("maps.md.j2").render(
+        context = pages.SiteContext(catalog, revision, mapped, doc_index)
+        docs.update(pages.render_pages(env, context))
+        out.entities, extra = pages.render_entities(env, context)
+        out.site_files.update(extra)
+        out.site_files.update(api.render_api(catalog, revision))
+        docs[shell.SHELL_DIR + "/index.md"] = shell.shell_markdown()
+        docs[paths.ORG_MAP] = env.get_template("maps.md.j2").render(
             site_name=catalog.config.site.site_name
         )
         if sites:
             titles = {site.key: site.site_name for site in sites}
             counts = {site.key: len(techdocs.pages_in_order(site.nav)) for site in sites}
             docs_page = env.get_template("docs.md.j2")
-            files[paths.DOCS_INDEX] = docs_page.render(
-                **pages.docs_context(context, titles, counts)
-            )
-        files.update(api.render_api(catalog, revision))
-        files.update(_static(templates))
-    nav = _nav(sites, files)
+            docs[paths.DOCS_INDEX] = docs_page.render(**pages.docs_context(context, titles, counts))
+        docs.update(_static(templates))
     built = clock.now().strftime("%Y-%m-%d %H:%M UTC")
-    files["../mkdocs.yml"] = mkdocs_config.build_config(
+    docs["../mkdocs.yml"] = mkdocs_config.build_config(
         catalog.config,
         site_dir=site_dir,
-        nav=nav,
+        nav=_nav(sites, docs),
         revision=revision,
         built=built,
         templates=templates,
     )
-    return {_docs(name): content for name, content in files.items()}
+    out.docs = {_docs(name): content for name, content in docs.items()}
+    return out
 
 
 def _docs(name: str) -> str:
     """Paths are docs-relative; the build folder holds ``docs/`` and ``mkdocs.yml``."""
     return name[3:] if name.startswith("../") else f"docs/{name}"
-
-
-def _mapped(svgs: dict[str, bytes]) -> Iterator[str]:
-    for name in svgs:
-        if name.endswith("/map.svg"):
-            yield _key_from_map(name)
-
-
-def _key_from_map(name: str) -> str:
-    _, namespace, kind, entity, _ = name.split("/")
-    return f"{kind}:{namespace}/{entity}"
 
 
 def _static(templates: Path) -> dict[str, str]:

@@ -8,8 +8,7 @@ built, so they share the catalog and the graph and only SVG bytes travel back.
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from generator.parallel import can_fork
 from generator.site import maps, paths
@@ -50,31 +49,42 @@ def _draw(job: Job) -> tuple[str, bytes]:
     return job[0], maps.render_svg(_dot(_catalog, job[1]))
 
 
-def draw_all(catalog: Catalog, progress: Callable[[int], None] | None = None) -> dict[str, bytes]:
-    """Every map as ``{docs-relative SVG path: SVG}``, in job order."""
-    global _catalog
-    todo = jobs(catalog)
-    catalog.graph  # noqa: B018 - build the graph once, before forking, for all workers
-    _catalog = catalog
-    try:
-        if len(todo) < POOL_MIN_MAPS or not can_fork():
-            drawn = []
-            for job in todo:
-                drawn.append(_draw(job))
-                if progress:
-                    progress(1)
-            return dict(drawn)
-        return _draw_forked(todo, progress)
-    finally:
+class Drawing:
+    """Maps being drawn. With workers, they draw while the caller goes on rendering
+    pages and running MkDocs; :meth:`result` waits for them."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        global _catalog
+        self.todo = jobs(catalog)
+        catalog.graph  # noqa: B018 - build the graph once, before forking, for all workers
+        _catalog = catalog
+        self._pool: Any = None
+        self._pending: Any = None
+        if len(self.todo) >= POOL_MIN_MAPS and can_fork():
+            self._pool = multiprocessing.get_context("fork").Pool(2)
+            self._pending = self._pool.map_async(_draw, self.todo, chunksize=32)
+
+    def cancel(self) -> None:
+        """Stop the workers (a failed build must not leave them running)."""
+        global _catalog
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()
+            self._pool = None
         _catalog = None
 
+    def result(self) -> dict[str, bytes]:
+        """Every map as ``{docs-relative SVG path: SVG}``, in job order."""
+        global _catalog
+        try:
+            if self._pool is None:
+                return dict(_draw(job) for job in self.todo)
+            drawn: list[tuple[str, bytes]] = self._pending.get()
+            return dict(drawn)
+        finally:
+            self.cancel()
 
-def _draw_forked(todo: list[Job], progress: Callable[[int], None] | None) -> dict[str, bytes]:
-    chunk = 32
-    out: dict[str, bytes] = {}
-    with multiprocessing.get_context("fork").Pool(2) as pool:
-        for name, svg in pool.imap(_draw, todo, chunksize=chunk):
-            out[name] = svg
-            if progress:
-                progress(1)
-    return out
+
+def draw_all(catalog: Catalog) -> dict[str, bytes]:
+    """Every map, drawn now."""
+    return Drawing(catalog).result()

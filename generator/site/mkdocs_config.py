@@ -53,7 +53,6 @@ def build_config(
         use_directory_urls=True,
         theme=theme,
         nav=nav,
-        not_in_nav="/catalog/\n/api/\n/maps/overview.svg\n",
         markdown_extensions=MARKDOWN_EXTENSIONS,  # the set TechDocs pages are checked with
         plugins=["search"],
         extra_css=["assets/portal.css"],

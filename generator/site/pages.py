@@ -8,7 +8,6 @@ Contexts are plain data built from the catalog and the graph; templates in
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +19,7 @@ from generator.model.entity import Entity
 from generator.process import Revision
 from generator.site import apidocs, badges, maps, paths
 from generator.site.render import safe_url
+from generator.site.shell import EntityPage
 
 KIND_ORDER = (
     "Domain",
@@ -307,7 +307,7 @@ def docs_context(
 
 
 def render_pages(env: jinja2.Environment, site: SiteContext) -> dict[str, str]:
-    """Every generated Markdown page (and large definitions), keyed by docs path."""
+    """The Markdown pages MkDocs renders (home, catalog, one per kind), by docs path."""
     out: dict[str, str] = {}
     common = {"revision": site.revision, "site_name": site.catalog.config.site.site_name}
     out["index.md"] = env.get_template("home.md.j2").render(**common, **home_context(site))
@@ -316,15 +316,35 @@ def render_pages(env: jinja2.Environment, site: SiteContext) -> dict[str, str]:
         page = paths.kind_index(kind)
         rows = [_row(site, e, page) for e in site.catalog.of_kind(kind)]
         out[page] = env.get_template("kind.md.j2").render(**common, kind=kind, rows=rows)
-    template = env.get_template("entity.md.j2")
-    for entity in site.catalog:
-        extra: dict[str, str] = {}
-        ctx = entity_context(site, entity, extra)
-        out[ctx["page"]] = template.render(**common, **ctx)
-        out.update(extra)
     return out
 
 
-def iter_pages(pages: dict[str, str]) -> Iterator[tuple[str, str]]:
-    """Pages in a stable order."""
-    return iter(sorted(pages.items()))
+def render_entities(
+    env: jinja2.Environment, site: SiteContext
+) -> tuple[list[EntityPage], dict[str, str]]:
+    """Every entity page (put into the theme's shell after MkDocs, see shell.py), and
+    the files they link to (long API definitions), by site path."""
+    template = env.get_template("entity.html.j2")
+    out: list[EntityPage] = []
+    extra: dict[str, str] = {}
+    for entity in site.catalog:
+        ctx = entity_context(site, entity, extra)
+        out.append(
+            EntityPage(
+                paths.entity_url(entity.key),
+                entity.title,
+                entity.description,
+                template.render(revision=site.revision, **ctx),
+                _search_text(ctx),
+            )
+        )
+    return out, extra
+
+
+def _search_text(ctx: dict[str, Any]) -> str:
+    """What search finds an entity by: name, ref, kind, type, lifecycle, owner, system,
+    domain, tags and description."""
+    e: Entity = ctx["e"]
+    links = [ctx[k].title for k in ("owner", "system", "domain") if ctx[k] is not None]
+    words = [e.name, e.ref.display, e.kind, ctx["spec_type"], ctx["lifecycle"], *links]
+    return " ".join(w for w in [*words, *ctx["tags"], e.description] if w)

@@ -139,7 +139,10 @@ def pages_in_order(nav: list[NavItem]) -> list[tuple[str, str]]:
 def page_header(site: TechDocsSite, rel: str, entity_title: str) -> str:
     """A Markdown line linking back to the entity and across the site's pages."""
     here = posixpath.dirname(rel)
-    entity_page = posixpath.relpath("../index.md", here or ".")
+    # The entity page is not a MkDocs page (see shell.py): link to its URL.
+    entity_page = paths.relative(
+        f"{paths.techdocs_dir(site.key)}/{rel}", paths.entity_url(site.key)
+    )
     links = [
         f"**{md_inline(title)}**"
         if path == rel

@@ -1,0 +1,72 @@
+"""Entity pages put into the theme's shell, and maps drawn in forked workers."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from generator import load_catalog, load_config
+from generator.errors import BuildError
+from generator.site import drawing, shell
+from tests.conftest import REPO
+
+SHELL_HTML = (
+    f"<html><head><title>{shell.TITLE} - Portal</title>"
+    f'<meta name="description" content="{shell.DESCRIPTION}"></head><body>'
+    f'<span class="md-ellipsis">{shell.TITLE}</span>'
+    '<article class="md-content__inner md-typeset"><h1>placeholder</h1></article>'
+    "<footer>Built from commit abc</footer></body></html>"
+)
+
+
+def _site(tmp_path: Path, html: str = SHELL_HTML) -> Path:
+    page = tmp_path / shell.SHELL_DIR / "index.html"
+    page.parent.mkdir(parents=True)
+    page.write_text(html)
+    (tmp_path / "search").mkdir()
+    (tmp_path / shell.SEARCH_INDEX).write_text(
+        json.dumps({"config": {}, "docs": [{"location": ""}]})
+    )
+    return tmp_path
+
+
+def test_entity_pages_are_the_shell_with_title_description_and_body(tmp_path):
+    site = _site(tmp_path)
+    page = shell.EntityPage(
+        "catalog/default/component/x/", 'A <b>"title"</b>', "Desc\n<script>", "<h1>Body</h1>", "x a"
+    )
+    shell.write_pages(site, [page])
+    html = (site / "catalog/default/component/x/index.html").read_text()
+    assert html == (
+        "<html><head><title>A &lt;b&gt;&quot;title&quot;&lt;/b&gt; - Portal</title>"
+        '<meta name="description" content="Desc &lt;script&gt;"></head><body>'
+        '<span class="md-ellipsis">A &lt;b&gt;&quot;title&quot;&lt;/b&gt;</span>'
+        '<article class="md-content__inner md-typeset"><h1>Body</h1></article>'
+        "<footer>Built from commit abc</footer></body></html>"
+    )
+    assert not (site / "catalog" / "_portal").exists()
+    docs = json.loads((site / shell.SEARCH_INDEX).read_text())["docs"]
+    assert docs[-1] == {
+        "location": "catalog/default/component/x/",
+        "title": page.title,
+        "text": "x a",
+    }
+
+
+def test_a_theme_without_the_article_fails_the_build_with_a_reason(tmp_path):
+    site = _site(tmp_path, f"<html><title>{shell.TITLE}</title><main></main></html>")
+    with pytest.raises(BuildError, match=r"theme\.name: material"):
+        shell.write_pages(site, [])
+
+
+def test_maps_drawn_by_forked_workers_equal_maps_drawn_here(monkeypatch):
+    catalog = load_catalog([REPO / "catalog"], load_config(REPO))
+    monkeypatch.setattr(drawing, "POOL_MIN_MAPS", 10**9)
+    serial = drawing.draw_all(catalog)
+    monkeypatch.setattr(drawing, "POOL_MIN_MAPS", 2)
+    forked = drawing.Drawing(catalog)
+    assert forked._pool is not None  # the test really exercises the workers
+    assert forked.result() == serial
+    assert list(serial)[0] == "maps/overview.svg" and len(serial) == len(catalog) + 1
