@@ -69,4 +69,5 @@ def test_maps_drawn_by_forked_workers_equal_maps_drawn_here(monkeypatch):
     forked = drawing.Drawing(catalog)
     assert forked._pool is not None  # the test really exercises the workers
     assert forked.result() == serial
-    assert list(serial)[0] == "maps/overview.svg" and len(serial) == len(catalog) + 1
+    assert next(iter(serial)) == "maps/overview.svg"
+    assert len(serial) == len(catalog) + 1

@@ -1,22 +1,30 @@
-"""``portal serve``: live preview on localhost. MkDocs serves and live-reloads the build
-folder; a watcher regenerates that folder when a catalog file changes. The build folder
-is synchronised, not recreated (see :func:`generator.writing.write_tree`), so only the
-pages whose content changed are touched and reloaded."""
+"""``portal serve``: live preview on localhost.
+
+It builds the site as ``portal build`` does, serves it on 127.0.0.1, and rebuilds when
+a catalog or docs file changes, swapping the new site in: a browser refresh shows the
+regenerated pages. A failed rebuild (an invalid catalog) keeps serving the last good
+site and prints the findings.
+"""
 
 from __future__ import annotations
 
+import http.server
 import sys
 import threading
+import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from generator.config import Config
 from generator.errors import ConfigError
 
+_WATCHED = (".yaml", ".yml", ".md", ".json")
+_CHANGES = frozenset({"created", "modified", "deleted", "moved"})
+
 
 def serve(config: Config, *, catalogs: Sequence[Path] | None = None, port: int = 8000) -> int:
-    """Build once, then serve on ``127.0.0.1:port`` until interrupted."""
-    from mkdocs.commands.serve import serve as mkdocs_serve
+    """Build, then serve on ``127.0.0.1:port`` until interrupted."""
     from watchdog.events import FileSystemEvent, FileSystemEventHandler
     from watchdog.observers import Observer
 
@@ -24,32 +32,53 @@ def serve(config: Config, *, catalogs: Sequence[Path] | None = None, port: int =
 
     if not 0 < port < 65536:
         raise ConfigError(f"--port must be between 1 and 65535, found {port}")
-    site_dir = config.root / ".portal-build" / "preview-site"
-    if build(config, catalogs=catalogs, site_dir=site_dir) != 0:
-        return 1
-    lock = threading.Lock()
+    preview = config.root / ".portal-build" / "preview"
+    site_dir, build_dir = preview / "site", preview / "build"
 
-    class Rebuild(FileSystemEventHandler):
+    def rebuild() -> int:
+        return build(config, catalogs=catalogs, site_dir=site_dir, build_dir=build_dir)
+
+    if rebuild() != 0:
+        return 1
+    changed = threading.Event()
+
+    class Watch(FileSystemEventHandler):
         def on_any_event(self, event: FileSystemEvent) -> None:
-            if str(event.src_path).endswith((".yaml", ".yml", ".md")) and lock.acquire(False):
-                try:
-                    print(f"portal: {event.src_path!s} changed; regenerating", file=sys.stderr)
-                    build(config, catalogs=catalogs, site_dir=site_dir)
-                finally:
-                    lock.release()
+            # Reading files is an event too (inotify "opened"/"closed"): the build reads
+            # every catalog file, so only changes may trigger a rebuild.
+            # Editors save by writing a temporary file and moving it over: the catalog
+            # file is then the move's destination.
+            names = (str(event.src_path), str(getattr(event, "dest_path", "") or ""))
+            if event.event_type in _CHANGES and any(n.endswith(_WATCHED) for n in names):
+                changed.set()
 
     observer = Observer()
     for root in catalogs or [config.root / r for r in config.catalog.roots]:
-        observer.schedule(Rebuild(), str(root), recursive=True)
+        observer.schedule(Watch(), str(root), recursive=True)
     observer.start()
+    server = _server(site_dir, port)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    print(f"portal: serving http://127.0.0.1:{port}/ (Ctrl+C stops)", file=sys.stderr)
     try:
-        mkdocs_serve(
-            str(config.root / ".portal-build" / "mkdocs.yml"),
-            open_in_browser=False,
-            dev_addr=f"127.0.0.1:{port}",
-            livereload=True,
-        )
+        while True:
+            changed.wait()
+            time.sleep(0.3)  # editors write in bursts: rebuild once per burst
+            changed.clear()
+            print("portal: a catalog file changed; rebuilding", file=sys.stderr)
+            rebuild()
     finally:
+        server.shutdown()
         observer.stop()
         observer.join()
-    return 0
+
+
+def _server(site_dir: Path, port: int) -> http.server.ThreadingHTTPServer:
+    # The site folder is replaced by each build: resolve it per request.
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, directory=str(site_dir), **kwargs)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    return http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
