@@ -4,14 +4,11 @@ goes through :func:`dot_text`; iteration is sorted: same catalog, same bytes."""
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 import posixpath
 import re
 import textwrap
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -30,7 +27,6 @@ if TYPE_CHECKING:
 
 FONT = "Helvetica,Arial,sans-serif"
 INK, MUTED, GREY = "#1B1B1B", "#6B6B6B", "#9E9E9E"
-POOL_THRESHOLD = 50  # smaller batches render in-process: workers would cost more
 
 
 @dataclass(frozen=True, slots=True)
@@ -424,14 +420,3 @@ def render_svg(dot: str) -> bytes:
     graph.layout(prog="dot")
     svg: bytes = graph.draw(format="svg")
     return compact(svg)
-
-
-def render_many(dots: dict[str, str], workers: int | None = None) -> dict[str, bytes]:
-    """Render many maps (same keys, same order), in worker processes when worth it."""
-    workers = workers or os.cpu_count() or 1
-    if len(dots) < POOL_THRESHOLD or workers < 2:
-        return {name: render_svg(dot) for name, dot in dots.items()}
-    chunk = max(1, len(dots) // (workers * 8))
-    # spawn: no inherited state or threads (fork), no socket (forkserver), on every OS
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        return dict(zip(dots, pool.map(render_svg, dots.values(), chunksize=chunk), strict=True))
