@@ -12,9 +12,13 @@ $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[dev]'
+	$(BIN)/python -m compileall -q generator > /dev/null
 	touch $@
 
+# Bytecode is compiled once here: with PYTHONDONTWRITEBYTECODE set (as on our CI
+# machines) every `portal` run would otherwise compile the package from source.
 install: $(STAMP)
+	@$(BIN)/python -m compileall -q generator > /dev/null
 
 validate: install
 	$(BIN)/portal validate

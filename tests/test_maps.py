@@ -178,14 +178,6 @@ def test_same_catalog_same_bytes(catalog: Catalog) -> None:
         assert maps.render_svg(first) == maps.render_svg(second)
 
 
-def test_render_many_uses_workers_and_matches(catalog: Catalog) -> None:
-    names = [GOLDEN_MAPS[i % len(GOLDEN_MAPS)] for i in range(maps.POOL_THRESHOLD)]
-    dots = {f"{i}/{name}.svg": _dot(catalog, name) for i, name in enumerate(names)}
-    pooled = maps.render_many(dots, workers=2)
-    assert list(pooled) == list(dots)
-    assert pooled == maps.render_many(dots, workers=1)
-
-
 def test_neighbourhood_maps_leave_the_legend_to_the_page(catalog: Catalog) -> None:
     dot = maps.neighbourhood_dot(catalog, "user:default/alice")
     assert "legend" not in dot

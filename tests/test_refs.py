@@ -40,3 +40,18 @@ def test_refs_compare_case_insensitively_but_keep_display_case():
     a, b = EntityRef("Component", "default", "Svc"), EntityRef("component", "DEFAULT", "svc")
     assert a == b and hash(a) == hash(b)
     assert a.display == "component:Svc"
+
+
+def test_graph_answers_who_depends_on_an_entity():
+    from generator import load_catalog, load_config
+    from generator.graph import dependents, neighbours
+    from tests.conftest import REPO
+
+    catalog = load_catalog([REPO / "tests/data/site_catalog"], load_config(REPO))
+    graph = catalog.graph
+    # ignition dependsOn fuel-db; nothing consumes ignition-api.
+    assert dependents(graph, "resource:default/fuel-db") == ["component:default/ignition"]
+    assert dependents(graph, "api:default/ignition-api") == []
+    assert neighbours(graph, "component:default/ignition")["providesApi"] == [
+        "api:default/ignition-api"
+    ]

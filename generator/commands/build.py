@@ -27,27 +27,47 @@ OK, FINDINGS = 0, 1
 TEMPLATES = Path(__file__).resolve().parents[2] / "site_templates"
 
 
+STAGES = 6  # validate, render, write sources, MkDocs, maps, entity pages
+
+
 class Stages:
-    """Reports progress by stage: a progress bar on a terminal, log lines in CI."""
+    """Reports progress by stage: a progress bar on a terminal, log lines in CI.
+
+    The bar is refreshed by this thread only (rich's auto-refresh would start a
+    thread, and a second thread turns off the forked workers: see parallel.py)."""
 
     def __init__(self, *, interactive: bool) -> None:
-        self.interactive = interactive
         self.started = time.perf_counter()
+        self.bar: Any = None
+        if interactive:
+            from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+            columns = (TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
+            self.bar = Progress(*columns, auto_refresh=False, transient=True)
+            self.task = self.bar.add_task("portal build", total=STAGES)
+            self.bar.start()
 
     @contextmanager
     def stage(self, name: str) -> Iterator[None]:
         """One stage of the build, timed."""
-        if self.interactive:
-            from rich.console import Console
-
-            with Console(stderr=True).status(f"[bold]{name}[/bold]..."):
-                began = time.perf_counter()
-                yield
+        if self.bar is not None:
+            self.bar.update(self.task, description=f"portal: {name}")
+            self.bar.refresh()
         else:
             print(f"portal: {name}...", file=sys.stderr, flush=True)
-            began = time.perf_counter()
-            yield
-        print(f"portal: {name}: {time.perf_counter() - began:.1f} s", file=sys.stderr, flush=True)
+        began = time.perf_counter()
+        yield
+        if self.bar is not None:
+            self.bar.advance(self.task)
+            self.bar.refresh()
+            self.bar.console.print(f"portal: {name}: {time.perf_counter() - began:.1f} s")
+        else:
+            print(f"portal: {name}: {time.perf_counter() - began:.1f} s", file=sys.stderr)
+
+    def close(self) -> None:
+        """Remove the bar from the terminal."""
+        if self.bar is not None:
+            self.bar.stop()
 
 
 def build(
@@ -66,6 +86,22 @@ def build(
     mkdocs.yml; it is kept, so the generated sources can be inspected.
     """
     stages = Stages(interactive=sys.stderr.isatty() and not os.environ.get("CI"))
+    try:
+        return _build(config, catalogs, site_dir, strict, runner, templates, build_dir, stages)
+    finally:
+        stages.close()
+
+
+def _build(
+    config: Config,
+    catalogs: Sequence[Path] | None,
+    site_dir: Path | None,
+    strict: bool,
+    runner: Runner | None,
+    templates: Path,
+    build_dir: Path | None,
+    stages: Stages,
+) -> int:
     site_dir = (site_dir or config.root / config.site.site_dir).resolve()
     with stages.stage("validating the catalog"):
         catalog = load_catalog(catalogs or None, config)

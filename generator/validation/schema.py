@@ -159,6 +159,8 @@ class _Compiler:
         ]
         extra = s.get("additionalProperties", True)
         extra_check = self.compile(extra, base) if isinstance(extra, dict) else None
+        if not patterns and extra is True:
+            return _open_object(required, examples, props)
 
         def check(value: Any, path: Path, errors: list[SchemaError]) -> None:
             if not isinstance(value, dict):
@@ -253,15 +255,41 @@ def _one_of(options: list[Check]) -> Check:
     return check
 
 
+def _open_object(
+    required: tuple[str, ...], examples: dict[str, Any], props: dict[str, Check]
+) -> Check:
+    """An object whose other keys are free (most of them: spec, metadata, links): only
+    the known properties are checked, in the tightest loop."""
+
+    def check(value: Any, path: Path, errors: list[SchemaError]) -> None:
+        if not isinstance(value, dict):
+            return
+        for name in required:
+            if name not in value:
+                errors.append(_missing(path, name, examples.get(name)))
+        for name, item in value.items():
+            sub = props.get(name)
+            if sub is not None:
+                sub(item, (*path, name), errors)
+
+    return check
+
+
 def _reach(found: list[SchemaError]) -> tuple[int, int]:
     """Sort key: deepest error first, then fewest errors."""
     return -max(len(e.path) for e in found), len(found)
 
 
 def _enum(allowed: list[Any]) -> Check:
+    # Typed comparison: in JSON, true is not 1. Enum values are scalars.
+    accepted = {(type(a), a) for a in allowed}
+
     def check(value: Any, path: Path, errors: list[SchemaError]) -> None:
-        # Typed comparison: in JSON, true is not 1.
-        if not any(value == a and type(value) is type(a) for a in allowed):
+        try:
+            ok = (type(value), value) in accepted
+        except TypeError:  # a list or mapping: never in an enum of scalars
+            ok = False
+        if not ok:
             options = ", ".join(json.dumps(a) for a in allowed)
             errors.append(
                 SchemaError(
