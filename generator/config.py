@@ -174,9 +174,16 @@ def _severities(data: Any, file: str) -> dict[str, Severity]:
     return out
 
 
+def read_mkdocs(root: Path) -> dict[str, Any]:
+    """The repository's mkdocs.yml ({} when absent). Trusted: it is this repository's
+    own file, so tags such as ``!!python/name`` are read as plain values."""
+    data, _ = _read_mapping(root / "mkdocs.yml", trusted=True)
+    return data
+
+
 def _with_mkdocs(site: SiteConfig, root: Path) -> SiteConfig:
     """Fill the site name and repository URL from mkdocs.yml, then the environment."""
-    mk, _ = _read_mapping(root / "mkdocs.yml", trusted=True)
+    mk = read_mkdocs(root)
     changes: dict[str, Any] = {}
     if site.site_name == SiteConfig.site_name and isinstance(mk.get("site_name"), str):
         changes["site_name"] = mk["site_name"]

@@ -4,6 +4,7 @@ goes through :func:`dot_text`; iteration is sorted: same catalog, same bytes."""
 
 from __future__ import annotations
 
+import os
 import posixpath
 import re
 import textwrap
@@ -11,10 +12,10 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
-
-import pygraphviz
 
 from generator.model import relations as rel
 from generator.model.refs import RefError, ref_from_key
@@ -414,9 +415,37 @@ def compact(svg: bytes) -> bytes:
     return head + _STYLE + sep + _GAPS.sub(b">\n<", body) if sep else svg
 
 
+_FONTS_CONF = Path(__file__).with_name("fonts.conf")
+
+
+@cache
+def _graphviz() -> Any:
+    """pygraphviz, its fontconfig set up with no fonts.
+
+    Graphviz measures text with the machine's fonts, so the same commit would lay out
+    differently elsewhere; with no fonts it uses built-in metrics on every machine.
+    fontconfig reads FONTCONFIG_FILE once, at its first use: it is set for one layout
+    and then restored, so programs this process starts (a browser in the tests) keep
+    the machine's fonts."""
+    previous = os.environ.get("FONTCONFIG_FILE")
+    os.environ["FONTCONFIG_FILE"] = str(_FONTS_CONF)
+    try:
+        import pygraphviz
+
+        warm = pygraphviz.AGraph(string='digraph { a [label="a"] }')
+        warm.layout(prog="dot")
+        warm.draw(format="svg")
+    finally:
+        if previous is None:
+            del os.environ["FONTCONFIG_FILE"]
+        else:
+            os.environ["FONTCONFIG_FILE"] = previous
+    return pygraphviz
+
+
 def render_svg(dot: str) -> bytes:
     """Lay out with Graphviz ``dot``; a compact SVG (see :func:`compact`)."""
-    graph = pygraphviz.AGraph(string=dot)
+    graph = _graphviz().AGraph(string=dot)
     graph.layout(prog="dot")
     svg: bytes = graph.draw(format="svg")
     return compact(svg)

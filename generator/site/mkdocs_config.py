@@ -9,23 +9,9 @@ from typing import Any
 
 import yaml
 
-from generator.config import Config
-from generator.errors import ConfigError
+from generator.config import Config, read_mkdocs
 from generator.process import Revision
 from generator.site.techdocs import MARKDOWN_EXTENSIONS
-from generator.yaml12 import Limits, read_yaml
-
-
-def read_repo_mkdocs(root: Path) -> dict[str, Any]:
-    """The repository's mkdocs.yml (trusted: custom tags are read as plain values)."""
-    path = root / "mkdocs.yml"
-    if not path.is_file():
-        return {"site_name": "Developer Portal", "theme": {"name": "material"}}
-    docs, problems = read_yaml(path.read_text(encoding="utf-8"), Limits(allow_custom_tags=True))
-    if problems or not docs or not isinstance(docs[0].data, dict):
-        raise ConfigError("mkdocs.yml: expected a mapping of MkDocs settings")
-    data: dict[str, Any] = docs[0].data
-    return data
 
 
 def build_config(
@@ -38,7 +24,7 @@ def build_config(
     templates: Path,
 ) -> str:
     """The generated mkdocs.yml text for the build folder."""
-    cfg = read_repo_mkdocs(config.root)
+    cfg = read_mkdocs(config.root) or {"theme": {"name": "material"}}
     theme = dict(cfg.get("theme") or {"name": "material"})
     theme["custom_dir"] = str(templates / "overrides")
     theme["font"] = False  # Material would load Google Fonts: no request leaves the site
