@@ -165,9 +165,7 @@ class _Compiler:
         def check(value: Any, path: Path, errors: list[SchemaError]) -> None:
             if not isinstance(value, dict):
                 return
-            for name in required:
-                if name not in value:
-                    errors.append(_missing(path, name, examples.get(name)))
+            _require(value, path, required, examples, errors)
             for name, item in value.items():
                 sub = props.get(name)
                 if sub is not None:
@@ -255,6 +253,18 @@ def _one_of(options: list[Check]) -> Check:
     return check
 
 
+def _require(
+    value: dict[str, Any],
+    path: Path,
+    required: tuple[str, ...],
+    examples: dict[str, Any],
+    errors: list[SchemaError],
+) -> None:
+    for name in required:
+        if name not in value:
+            errors.append(_missing(path, name, examples.get(name)))
+
+
 def _open_object(
     required: tuple[str, ...], examples: dict[str, Any], props: dict[str, Check]
 ) -> Check:
@@ -264,9 +274,7 @@ def _open_object(
     def check(value: Any, path: Path, errors: list[SchemaError]) -> None:
         if not isinstance(value, dict):
             return
-        for name in required:
-            if name not in value:
-                errors.append(_missing(path, name, examples.get(name)))
+        _require(value, path, required, examples, errors)
         for name, item in value.items():
             sub = props.get(name)
             if sub is not None:
