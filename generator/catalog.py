@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator.config import Config
-from generator.diagnostics import Finding, apply_severities, fails
+from generator.diagnostics import Finding, apply_severities
 from generator.loading import load_documents
 from generator.model.entity import Entity
 from generator.validation.entities import check_document
@@ -50,10 +50,6 @@ class Catalog:
         """Entities of one kind (case-insensitive), in ref order."""
         kind = kind.lower()
         return [e for e in self.entities.values() if e.ref.kind.lower() == kind]
-
-    def failed(self, *, strict: bool = False) -> bool:
-        """True when the findings should fail validation."""
-        return fails(self.findings, strict=strict)
 
     @cached_property
     def graph(self) -> nx.MultiDiGraph:

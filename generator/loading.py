@@ -69,7 +69,6 @@ class _Loader:
         # Location file -> target file -> (line, column) of the target in the Location.
         self.includes: dict[Path, dict[Path, tuple[int, int]]] = {}
         self.findings: list[Finding] = []
-        self.data_files: set[Path] = set()
         self.skeletons: set[Path] = set()
         self._names: dict[Path, str] = {}
         self.prefetched: dict[Path, FileRead] = {}  # folder -> display prefix

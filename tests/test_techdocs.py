@@ -19,7 +19,6 @@ from generator.site.techdocs import (
     MARKDOWN_EXTENSIONS,
     NOTICE,
     collect,
-    nav_entries,
     page_header,
     publish,
 )
@@ -79,21 +78,6 @@ def test_real_catalog_has_four_sites_and_no_findings():
         ]
         for rel in site.files:  # nothing to clean: published as written
             assert site.pages[rel] == (site.docs_dir / rel).read_text(encoding="utf-8")
-
-
-def test_nav_entries_use_docs_folder_paths():
-    sites, _ = collect(load_catalog(None, load_config(REPO)))
-    fnol = _site(sites, "fnol-service")
-    base = "catalog/default/component/fnol-service/docs"
-    assert nav_entries(fnol) == [
-        {
-            "FNOL Service": [
-                {"Overview": f"{base}/index.md"},
-                {"Architecture": f"{base}/architecture.md"},
-                {"Runbook": f"{base}/runbook.md"},
-            ]
-        }
-    ]
 
 
 # --- findings -------------------------------------------------------------------------
@@ -213,16 +197,6 @@ def test_nav_from_mkdocs_yml_keeps_sections_and_drops_missing_pages():
         ("Home", "index.md"),
         ("Section", [("Example", "https://example.com/")]),
         ("Broken links", "index.md"),  # an entry without a title takes the page's heading
-    ]
-    base = "catalog/default/component/broken-links/docs"
-    assert nav_entries(broken) == [
-        {
-            "Broken Links": [
-                {"Home": f"{base}/index.md"},
-                {"Section": [{"Example": "https://example.com/"}]},
-                {"Broken links": f"{base}/index.md"},
-            ]
-        }
     ]
 
 
@@ -364,15 +338,13 @@ def test_real_and_fixture_sites_build_with_mkdocs_strict(tmp_path):
         mkdocs="site_name: Tmp\nnav:\n  - index.md\n",
     )
     sites += tmp_sites
-    entries = []
     for site in sites:
-        publish(site, docs)
-        entries += nav_entries(site)
+        publish(site, docs)  # pages link to each other; MkDocs checks those links
     config = {
         "site_name": "TechDocs check",
         "theme": {"name": "material"},
         "markdown_extensions": MARKDOWN_EXTENSIONS,
-        "nav": [{"Home": "index.md"}, {"Docs": entries}],
+        "nav": [{"Home": "index.md"}],
     }
     (tmp_path / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False))
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}

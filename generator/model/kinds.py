@@ -152,10 +152,3 @@ KINDS: dict[str, KindSpec] = {
 }
 
 KINDS_BY_LOWER: dict[str, KindSpec] = {k.lower(): v for k, v in KINDS.items()}
-
-# Hierarchies that must not loop: (kind, relation followed).
-ACYCLIC = (
-    ("group", rel.CHILD_OF),
-    ("component", rel.PART_OF),
-    ("domain", rel.PART_OF),
-)

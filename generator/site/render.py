@@ -1,11 +1,12 @@
 """The Jinja2 environment for generated pages, and the filters that keep untrusted
 catalog text inert.
 
-Every catalog string is untrusted (it comes from pull requests). Pages are Markdown
-whose bodies are HTML blocks rendered with autoescape on, so Python-Markdown never
-interprets catalog text as Markdown or HTML. The few places where catalog text sits in
-Markdown proper (headings, front matter) go through :func:`md_inline` and
-:func:`yaml_string`. URLs go through :func:`safe_url`: only http, https and mailto.
+Every catalog string is untrusted (it comes from pull requests). Autoescape is on for
+every template. Entity pages are HTML (see shell.py); the Markdown pages MkDocs renders
+(home, catalog, kinds) keep catalog text inside HTML blocks, which Python-Markdown does
+not interpret. Where catalog text sits in Markdown proper (a heading, front matter) it
+goes through :func:`md_inline` or :func:`yaml_string`. URLs go through
+:func:`safe_url`: only http, https and mailto.
 """
 
 from __future__ import annotations
@@ -33,12 +34,6 @@ def md_inline(text: Any) -> Markup:
     return Markup(_MD_SPECIAL.sub(r"\\\1", str(escape(flat))))
 
 
-def oneline(text: Any) -> Markup:
-    """Escaped text whose newlines are character references, so a raw HTML block holding
-    it has no blank line for Python-Markdown to end the block at."""
-    return Markup(str(escape(str(text))).replace("\r", "").replace("\n", "&#10;"))
-
-
 def yaml_string(text: Any) -> Markup:
     """Catalog text as a front-matter value (a double-quoted YAML scalar).
 
@@ -60,14 +55,6 @@ def safe_url(url: Any) -> str | None:
     return url if formats.is_safe_link(url) and formats.check_url(url) is None else None
 
 
-def json_script(data: Any) -> Markup:
-    """JSON safe to embed inside ``<script>``: ``<``, ``>`` and ``&`` escaped."""
-    text = json.dumps(data, sort_keys=True, ensure_ascii=False)
-    for a, b in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
-        text = text.replace(a, b)
-    return Markup(text)
-
-
 def environment(template_dir: Path) -> jinja2.Environment:
     """The page environment: autoescape on, undefined names fail, our filters."""
     env = jinja2.Environment(
@@ -80,10 +67,8 @@ def environment(template_dir: Path) -> jinja2.Environment:
     )
     env.filters.update(
         md=md_inline,
-        oneline=oneline,
         yaml_string=yaml_string,
         safe_url=safe_url,
-        json_script=json_script,
     )
     env.globals.update(relative=paths.relative, entity_url=paths.entity_url)
     return env

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias
-from urllib.parse import unquote, urljoin
+from urllib.parse import unquote
 
 from generator.diagnostics import Finding, apply_severities, finding
 from generator.site import paths
@@ -151,15 +151,6 @@ def page_header(site: TechDocsSite, rel: str, entity_title: str) -> str:
     ]
     back = f"[{md_inline(entity_title or site.site_name)}]({entity_page})"
     return f"{back} › {' · '.join(links)}\n\n"
-
-
-def nav_entries(site: TechDocsSite) -> list[dict[str, Any]]:
-    """``[{site_name: [{title: docs-relative path}, ...]}]`` for the portal's ``nav:``."""
-    return [{site.site_name: _nav_yaml(site.nav, paths.techdocs_dir(site.key) + "/")}]
-
-
-def _nav_yaml(nav: list[NavItem], base: str) -> list[dict[str, Any]]:
-    return [{t: _nav_yaml(v, base) if isinstance(v, list) else urljoin(base, v)} for t, v in nav]
 
 
 class _Reader:
