@@ -20,8 +20,10 @@ from generator.errors import BuildError
 def write_tree(folder: Path, files: Mapping[str, str | bytes]) -> int:
     """Make ``folder`` hold exactly ``files`` (POSIX paths relative to it).
 
-    Files whose content is unchanged are not rewritten and stale ones are removed, so a
-    watcher (``portal serve``) sees only what changed. Returns how many were written.
+    The build folder is kept between builds (to inspect what MkDocs was given), so
+    files an earlier build wrote and this one does not, a removed docs page say, are
+    deleted: MkDocs would publish them. Unchanged files are left as they are.
+    Returns how many were written.
     """
     folder.mkdir(parents=True, exist_ok=True)
     root = folder.resolve()

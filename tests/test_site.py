@@ -155,3 +155,31 @@ def test_backstage_examples_build(tmp_path, conformance):
     config = dataclasses.replace(load_config(REPO), severity={"ref.dangling": Severity.WARNING})
     site = _build(tmp_path, conformance / "backstage" / "examples", config=config)
     assert (site / "catalog/default/component/petstore/index.html").is_file()
+
+
+def test_validate_and_build_agree_on_a_broken_docs_link(tmp_path, capsys):
+    from generator.commands.validate import validate
+
+    service = tmp_path / "catalog" / "svc"
+    (service / "docs").mkdir(parents=True)
+    (service / "catalog-info.yaml").write_text(
+        "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: svc\n"
+        "  annotations:\n    backstage.io/techdocs-ref: dir:.\n"
+        "spec:\n  type: service\n  lifecycle: production\n  owner: user:someone\n"
+    )
+    (service / "mkdocs.yml").write_text("site_name: Svc\n")
+    (service / "docs" / "index.md").write_text("# Svc\n\nSee [the runbook](runbook.md).\n")
+    config = dataclasses.replace(load_config(REPO), severity={"ref.dangling": Severity.OFF})
+    assert validate([tmp_path / "catalog"], config) == 1
+    assert "error[techdocs.broken-link]" in capsys.readouterr().out
+    site = tmp_path / "site"
+    rc = build(
+        config,
+        catalogs=[tmp_path / "catalog"],
+        site_dir=site,
+        runner=_runner(),
+        build_dir=tmp_path / "build",
+    )
+    assert rc == 1
+    assert "techdocs.broken-link" in capsys.readouterr().out
+    assert not site.exists()

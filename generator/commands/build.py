@@ -14,9 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from generator import clock
-from generator.catalog import Catalog, load_catalog
+from generator.catalog import Catalog
+from generator.commands.validate import check
 from generator.config import Config
-from generator.diagnostics import apply_severities, fails
+from generator.diagnostics import fails
 from generator.process import Runner, SubprocessRunner, current_revision
 from generator.reporters import report_text
 from generator.site import api, drawing, mkdocs_config, pages, paths, shell, techdocs
@@ -104,9 +105,8 @@ def _build(
 ) -> int:
     site_dir = (site_dir or config.root / config.site.site_dir).resolve()
     with stages.stage("validating the catalog"):
-        catalog = load_catalog(catalogs or None, config)
-        sites, doc_findings = techdocs.collect(catalog)
-        findings = apply_severities([*catalog.findings, *doc_findings], config.severity)
+        checked = check(catalogs, config)
+        catalog, sites, findings = checked.catalog, checked.sites, checked.findings
     if fails(findings, strict=strict):
         report_text(findings, len(catalog), len(catalog.files), sys.stdout)
         print("portal: nothing was built; fix the findings above", file=sys.stderr)

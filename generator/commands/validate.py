@@ -4,16 +4,37 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from generator.catalog import load_catalog
+from generator.catalog import Catalog, load_catalog
 from generator.config import Config
-from generator.diagnostics import apply_severities, fails
+from generator.diagnostics import Finding, apply_severities, fails
 from generator.reporters import REPORTERS
 from generator.site import techdocs
 
 OK, FINDINGS = 0, 1
+
+
+@dataclass
+class Checked:
+    """Everything ``portal validate`` checks, as ``portal build`` needs it too."""
+
+    catalog: Catalog
+    sites: list[techdocs.TechDocsSite]
+    findings: list[Finding]
+    """Catalog and TechDocs findings, configured severities applied."""
+
+
+def check(paths: Sequence[Path] | None, config: Config) -> Checked:
+    """Load the catalog and read its TechDocs: the one place every check runs, so
+    validate and build can never disagree on what is valid."""
+    catalog = load_catalog(paths or None, config)
+    # TechDocs are read here too, so a PR that breaks a docs link fails before merge.
+    sites, doc_findings = techdocs.collect(catalog)
+    findings = apply_severities([*catalog.findings, *doc_findings], config.severity)
+    return Checked(catalog, sites, findings)
 
 
 def validate(
@@ -25,9 +46,7 @@ def validate(
     out: TextIO | None = None,
 ) -> int:
     """Validate ``paths`` (default: the configured roots); 0 when valid, 1 when not."""
-    catalog = load_catalog(paths or None, config)
-    # TechDocs are read here too, so a PR that breaks a docs link fails before merge.
-    _, doc_findings = techdocs.collect(catalog)
-    findings = apply_severities([*catalog.findings, *doc_findings], config.severity)
+    checked = check(paths, config)
+    catalog, findings = checked.catalog, checked.findings
     REPORTERS[output_format](findings, len(catalog), len(catalog.files), out or sys.stdout)
     return FINDINGS if fails(findings, strict=strict) else OK

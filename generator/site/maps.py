@@ -246,6 +246,7 @@ class _Map:
         return ['subgraph "cluster_legend" {', _LEGEND_GRAPH, *items[:: -1 if flip else 1], "}"]
 
 
+@cache
 def legend() -> dict[str, list[tuple[str, str, str, str]]]:
     """What the shapes and lines of neighbourhood maps mean, for the page to show:
     kinds as (label, fill, border, shape) and relations as (label, colour, line, arrow)."""
