@@ -4,7 +4,7 @@ derivation in pairs, and loops in hierarchies that must be trees."""
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from generator.diagnostics import Finding, finding
@@ -50,27 +50,38 @@ class _Externals:
 def derive_relations(entities: dict[str, Entity], external: Sequence[str]) -> list[Finding]:
     """Attach relations to every entity (deduplicated, sorted) and check each ref."""
     findings: list[Finding] = []
-    outgoing: dict[str, set[rel.Relation]] = {key: set() for key in entities}
+    outgoing: dict[str, set[tuple[str, str]]] = {key: set() for key in entities}
     externals = _Externals(external)
     parse = _cached_parser()
+    reverse = rel.REVERSE
     for entity in entities.values():
         kind = KINDS.get(entity.kind)
         spec = entity.data.get("spec")
         if kind is None or not isinstance(spec, dict):
             continue
-        mine = outgoing[entity.key]
+        mine, key, namespace = outgoing[entity.key], entity.key, entity.namespace
         for field in kind.refs_for(spec):
             value = spec.get(field.field)
             if value is None:
                 continue  # most fields are absent: no work for them
-            for target, path in _refs(entity, field, value, findings, parse):
-                mine.add(rel.Relation(field.relation, target.key))
+            relation, back, allowed = field.relation, reverse[field.relation], field.allowed_kinds
+            for index, text in _items(field, value):
+                try:
+                    target = parse(text, field.default_kind, namespace)
+                except RefError as exc:
+                    _bad_ref(entity, field, _path(field, index), text, exc, findings)
+                    continue
+                mine.add((relation, target.key))
                 theirs = outgoing.get(target.key)
                 if theirs is not None:
-                    theirs.add(rel.Relation(rel.REVERSE[field.relation], entity.key))
+                    theirs.add((back, key))
+                    if allowed is None or target.kind.lower() in allowed:
+                        continue  # the common case: a ref of the right kind that exists
+                path = _path(field, index)
                 _check_target(entity, field, target, path, entities, externals, findings)
     for key, relations in outgoing.items():
-        entities[key].relations = sorted(relations)
+        # Tuples sort as Relations do (type, then target) and build faster.
+        entities[key].relations = [rel.Relation(t, r) for t, r in sorted(relations)]
     return findings
 
 
@@ -93,33 +104,33 @@ def _cached_parser() -> _Parse:
     return parse
 
 
-def _refs(
-    entity: Entity, field: RefField, value: Any, findings: list[Finding], parse: _Parse
-) -> list[tuple[EntityRef, tuple[str | int, ...]]]:
-    """The parsed refs of one field, each with its path; unparsable ones are findings."""
-    if field.many:
-        if not isinstance(value, list):
-            return []  # a schema finding already says so
-        items: list[tuple[Any, tuple[str | int, ...]]] = [
-            (v, ("spec", field.field, i)) for i, v in enumerate(value)
-        ]
-    else:
-        items = [(value, ("spec", field.field))]
-    out = []
-    for text, path in items:
-        if not isinstance(text, str) or not text:
-            continue
-        try:
-            out.append((parse(text, field.default_kind, entity.namespace), path))
-        except RefError as exc:
-            code = (
-                "ref.missing-kind"
-                if field.default_kind is None and ":" not in text
-                else "ref.invalid"
-            )
-            line, col = entity.locate(path)
-            findings.append(finding(code, entity.file, line, col, f"'{dotted_field(path)}': {exc}"))
-    return out
+def _items(field: RefField, value: Any) -> Iterator[tuple[int | None, str]]:
+    """The non-empty strings of one ref field, each with its list index (None for a
+    single-valued field). Values of other types are schema findings already."""
+    if not field.many:
+        if isinstance(value, str) and value:
+            yield None, value
+    elif isinstance(value, list):
+        for index, text in enumerate(value):
+            if isinstance(text, str) and text:
+                yield index, text
+
+
+def _path(field: RefField, index: int | None) -> tuple[str | int, ...]:
+    return ("spec", field.field) if index is None else ("spec", field.field, index)
+
+
+def _bad_ref(
+    entity: Entity,
+    field: RefField,
+    path: tuple[str | int, ...],
+    text: str,
+    exc: RefError,
+    findings: list[Finding],
+) -> None:
+    code = "ref.missing-kind" if field.default_kind is None and ":" not in text else "ref.invalid"
+    line, col = entity.locate(path)
+    findings.append(finding(code, entity.file, line, col, f"'{dotted_field(path)}': {exc}"))
 
 
 def dotted_field(path: tuple[str | int, ...]) -> str:
