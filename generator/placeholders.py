@@ -52,6 +52,7 @@ class PlaceholderResolver:
             for key, value in list(items):
                 if isinstance(value, dict) and len(value) == 1 and next(iter(value)) in KEYS:
                     node[key] = self._value(source, boundary, (*path, key), value)
+                    source.passed = False  # checked before its placeholders were filled
                 elif isinstance(value, (dict, list)):
                     stack.append((value, (*path, key)))
 

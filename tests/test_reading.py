@@ -29,6 +29,28 @@ def test_parallel_reading_matches_serial(monkeypatch, folder):
         assert len({f.file for f in parallel[0]}) > 40
 
 
+def test_a_failing_worker_costs_time_not_files(monkeypatch):
+    """The parent reads every chunk the worker claimed but did not deliver."""
+
+    def deliver_one_then_fail(self, sending):
+        index = self.split.back()
+        sending.send((index, self._portable_chunk(index)))
+        self.split.back()  # claimed, never delivered
+        raise SystemExit(1)
+
+    paths = sorted((DATA / "invalid").rglob("*.yaml"))
+    limits = load_config(REPO).limits
+    monkeypatch.setattr(reading, "PARALLEL_MIN_FILES", 2)
+    monkeypatch.setattr(reading, "CHUNK_FILES", 4)
+    monkeypatch.setattr(reading._SharedRead, "_work", deliver_one_then_fail)
+    shared = reading.read_files(paths, limits, 1 << 20)
+    assert list(shared) == paths
+    serial = [reading.read_file(path, limits, 1 << 20) for path in paths]
+    assert [(r.text, [d.data for d in r.docs], r.problems) for r in shared.values()] == [
+        (r.text, [d.data for d in r.docs], r.problems) for r in serial
+    ]
+
+
 def test_parallel_reading_is_used_only_without_threads(monkeypatch):
     import threading
 

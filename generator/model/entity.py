@@ -20,6 +20,9 @@ class SourceDoc:
     """Display path: relative to the repository root, POSIX separators."""
     index: int
     doc: YamlDoc
+    passed: bool = False
+    """Found clean by the per-document checks when it was read, on this same data;
+    cleared by anything that changes the data afterwards (placeholders)."""
 
     @property
     def data(self) -> Any:
