@@ -15,13 +15,15 @@ import html
 import json
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jinja2
 from markupsafe import Markup, escape
 
 from generator.model import formats
 from generator.site import paths
+
+if TYPE_CHECKING:
+    import jinja2
 
 # Python-Markdown's escapable characters, plus '|' (tables) and '<' '>' '&'.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
@@ -57,6 +59,8 @@ def safe_url(url: Any) -> str | None:
 
 def environment(template_dir: Path) -> jinja2.Environment:
     """The page environment: autoescape on, undefined names fail, our filters."""
+    import jinja2  # here, not at the top: `portal validate` uses the filters alone
+
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(template_dir),
         autoescape=True,
