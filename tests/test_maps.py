@@ -15,7 +15,7 @@ import pygraphviz
 import pytest
 
 from generator import Catalog, load_catalog, load_config
-from generator.site import maps
+from generator.site import layout, maps
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "data" / "maps_catalog"
@@ -91,7 +91,7 @@ def _links(svg: bytes) -> dict[str, str | None]:
 
 
 def test_svg_links_are_relative_to_the_svg_folder(catalog: Catalog) -> None:
-    svg = maps.render_svg(maps.neighbourhood_dot(catalog, WEB))
+    svg = layout.render_svg(maps.neighbourhood_dot(catalog, WEB))
     links = _links(svg)
     assert links[WEB] == "./"
     assert links[CART] == "../cart/"
@@ -103,7 +103,7 @@ def test_svg_links_are_relative_to_the_svg_folder(catalog: Catalog) -> None:
 
 
 def test_overview_links_are_relative_to_maps_folder(catalog: Catalog) -> None:
-    links = _links(maps.render_svg(maps.overview_dot(catalog)))
+    links = _links(layout.render_svg(maps.overview_dot(catalog)))
     assert links["system:default/payments"] == "../catalog/default/system/payments/"
 
 
@@ -119,10 +119,10 @@ def test_hostile_text_is_escaped(catalog: Catalog) -> None:
     line = next(x for x in dot.splitlines() if x.startswith(f'"{EVIL}"'))
     assert "&quot;]; x [label=&quot;pwned" in line
     assert "<script>" not in dot and "\\N" not in dot and "\\G" not in dot
-    for svg in (maps.render_svg(dot), maps.render_svg(maps.overview_dot(catalog))):
+    for svg in (layout.render_svg(dot), layout.render_svg(maps.overview_dot(catalog))):
         ET.fromstring(svg)  # well-formed
         assert b"<script" not in svg.lower() and b"<img" not in svg.lower()
-    svg = maps.render_svg(dot)
+    svg = layout.render_svg(dot)
     assert b"&lt;script&gt;alert(1)&lt;/script&gt;" in svg
     assert re.search(rb"<text[^>]*>&quot;\]; x \[label=&quot;pwned &lt;s</text>", svg)
 
@@ -148,7 +148,7 @@ def test_cap_adds_a_more_node(catalog: Catalog) -> None:
     more = dict(graph.get_node("more").attr)
     assert more["label"] == "7 more…"
     assert more["URL"] == "./#relations"
-    assert b'xlink:href="./#relations"' in maps.render_svg(dot)
+    assert b'xlink:href="./#relations"' in layout.render_svg(dot)
     assert "more" not in pygraphviz.AGraph(string=maps.neighbourhood_dot(catalog, TEAM)).nodes()
 
 
@@ -175,7 +175,7 @@ def test_same_catalog_same_bytes(catalog: Catalog) -> None:
     for name in GOLDEN_MAPS:
         first, second = _dot(catalog, name), _dot(again, name)
         assert first == second
-        assert maps.render_svg(first) == maps.render_svg(second)
+        assert layout.render_svg(first) == layout.render_svg(second)
 
 
 def test_neighbourhood_maps_leave_the_legend_to_the_page(catalog: Catalog) -> None:
@@ -203,7 +203,7 @@ def test_legend_lists_only_what_is_drawn(catalog: Catalog) -> None:
 
 def test_unknown_entity_gives_a_map_of_one(catalog: Catalog) -> None:
     dot = maps.neighbourhood_dot(catalog, "component:default/nope")
-    assert maps.render_svg(dot).startswith(b"<?xml")
+    assert layout.render_svg(dot).startswith(b"<?xml")
 
 
 def test_overview_keeps_the_strongest_links(catalog: Catalog) -> None:

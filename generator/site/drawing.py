@@ -11,7 +11,7 @@ import multiprocessing
 from typing import TYPE_CHECKING, Any
 
 from generator.parallel import can_fork
-from generator.site import maps, paths
+from generator.site import layout, maps, paths
 
 if TYPE_CHECKING:
     from generator.catalog import Catalog
@@ -46,7 +46,7 @@ def _dot(catalog: Catalog, key: str) -> str:
 
 def _draw(job: Job) -> tuple[str, bytes]:
     assert _catalog is not None
-    return job[0], maps.render_svg(_dot(_catalog, job[1]))
+    return job[0], layout.render_svg(_dot(_catalog, job[1]))
 
 
 class Drawing:

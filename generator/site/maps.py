@@ -1,10 +1,10 @@
-"""Relation maps as DOT, laid out to SVG by Graphviz. Links are relative to the SVG's folder
-(``<object>`` resolves them against the SVG's URL), with ``target="_top"``; catalog text
-goes through :func:`dot_text`; iteration is sorted: same catalog, same bytes."""
+"""Relation maps as DOT, laid out to SVG by :mod:`generator.site.layout`. Links are
+relative to the SVG's folder (``<object>`` resolves them against the SVG's URL), with
+``target="_top"``; catalog text goes through :func:`dot_text`; iteration is sorted:
+same catalog, same bytes."""
 
 from __future__ import annotations
 
-import os
 import posixpath
 import re
 import textwrap
@@ -13,20 +13,19 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from generator.model import relations as rel
 from generator.model.refs import RefError, ref_from_key
 from generator.site import paths
+from generator.site.layout import FONT
 
 if TYPE_CHECKING:
     import networkx as nx
 
     from generator.catalog import Catalog
 
-FONT = "Helvetica,Arial,sans-serif"
 INK, MUTED, GREY = "#1B1B1B", "#6B6B6B", "#9E9E9E"
 
 
@@ -89,7 +88,6 @@ _HOP2 = (rel.DEPENDS_ON, rel.CONSUMES_API, rel.API_PROVIDED_BY)
 _ARROWS = {"normal": "\u25b6", "empty": "\u25b7", "odiamond": "\u25c7"}
 Edges = list[tuple[str, str, str]]
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
-_COMMENT = re.compile(rb"<!--.*?-->\n?", re.DOTALL)
 _DEFAULTS = (
     f'node [fontname="{FONT}", fontsize="11", fontcolor="{INK}", margin="0.12,0.05"]\n'
     f'edge [fontname="{FONT}", fontsize="9", arrowsize="0.7"]'
@@ -392,61 +390,3 @@ def _system_links(graph: nx.MultiDiGraph, systems: list[str]) -> Counter[tuple[s
             found = (home.get(need) or _system_of(graph, need) for need in sorted(set(needs)))
             links.update((system, other) for other in found if other not in (None, system))
     return links
-
-
-# Graphviz's SVG repeats what a browser does not need: a <title> per edge and cluster
-# (tooltips come from xlink:title), ids, and the font on every <text>. Dropping them
-# makes maps about 30% smaller; a site has one per entity, so this is most of a page's
-# weight. Node titles stay: they are the entity refs, for tools reading the SVG.
-_TITLE = re.compile(
-    rb'(<g id="(?:edge|clust|graph)[0-9]+" class="(?:edge|cluster|graph)"[^>]*>\n)'
-    rb"<title>[^<]*</title>\n"
-)
-_ID = re.compile(rb' id="(?:graph|node|edge|clust|a_node|a_edge)[0-9]+"')
-_FONT = f' font-family="{FONT}"'.encode()
-_STYLE = f"<style>text{{font-family:{FONT}}}</style>\n".encode()
-_GAPS = re.compile(rb">\n+<")
-
-
-def compact(svg: bytes) -> bytes:
-    """The SVG without comments, per-element titles, ids and repeated fonts."""
-    svg = _ID.sub(b"", _TITLE.sub(rb"\1", _COMMENT.sub(b"", svg)))
-    svg = svg.replace(_FONT, b"").replace(b' xml:space="preserve"', b"")
-    head, sep, body = svg.partition(b"<g")
-    return head + _STYLE + sep + _GAPS.sub(b">\n<", body) if sep else svg
-
-
-_FONTS_CONF = Path(__file__).with_name("fonts.conf")
-
-
-@cache
-def _graphviz() -> Any:
-    """pygraphviz, its fontconfig set up with no fonts.
-
-    Graphviz measures text with the machine's fonts, so the same commit would lay out
-    differently elsewhere; with no fonts it uses built-in metrics on every machine.
-    fontconfig reads FONTCONFIG_FILE once, at its first use: it is set for one layout
-    and then restored, so programs this process starts (a browser in the tests) keep
-    the machine's fonts."""
-    previous = os.environ.get("FONTCONFIG_FILE")
-    os.environ["FONTCONFIG_FILE"] = str(_FONTS_CONF)
-    try:
-        import pygraphviz
-
-        warm = pygraphviz.AGraph(string='digraph { a [label="a"] }')
-        warm.layout(prog="dot")
-        warm.draw(format="svg")
-    finally:
-        if previous is None:
-            del os.environ["FONTCONFIG_FILE"]
-        else:
-            os.environ["FONTCONFIG_FILE"] = previous
-    return pygraphviz
-
-
-def render_svg(dot: str) -> bytes:
-    """Lay out with Graphviz ``dot``; a compact SVG (see :func:`compact`)."""
-    graph = _graphviz().AGraph(string=dot)
-    graph.layout(prog="dot")
-    svg: bytes = graph.draw(format="svg")
-    return compact(svg)
