@@ -15,7 +15,7 @@ import pygraphviz
 import pytest
 
 from generator import Catalog, load_catalog, load_config
-from generator.site import layout, maps
+from generator.site import layout, map_styles, maps
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "data" / "maps_catalog"
@@ -181,7 +181,7 @@ def test_same_catalog_same_bytes(catalog: Catalog) -> None:
 def test_neighbourhood_maps_leave_the_legend_to_the_page(catalog: Catalog) -> None:
     dot = maps.neighbourhood_dot(catalog, "user:default/alice")
     assert "legend" not in dot
-    legend = maps.legend()
+    legend = map_styles.legend()
     assert [k[0] for k in legend["kinds"]] == [
         "Component",
         "API",

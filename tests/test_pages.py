@@ -71,3 +71,18 @@ def test_catalog_text_in_markdown_is_escaped(title, expected):
     from generator.site.render import md_inline
 
     assert str(md_inline(title)) == expected
+
+
+def test_relpath_agrees_with_posixpath():
+    """paths.relpath is a faster posixpath.relpath; every shape of path it is given
+    (and some it is not) gives the same answer."""
+    import itertools
+    import posixpath
+
+    from generator.site import paths
+
+    shapes = ["", ".", "a", "a/", "a/b", "a/b/", "a/c", "b", "a/b/c/d", "x/../a", "./a", "/a"]
+    for path, start in itertools.product(shapes, repeat=2):
+        if not path or path.startswith("/") != start.startswith("/"):
+            continue  # posixpath refuses an empty path, or mixing absolute and relative
+        assert paths.relpath(path, start) == posixpath.relpath(path, start or "."), (path, start)

@@ -22,7 +22,7 @@ POOL_MIN_MAPS = 200
 Job = tuple[str, str]
 """(docs-relative SVG path, entity key; empty for the organisation overview)."""
 
-_catalog: Catalog | None = None  # set in the parent just before forking
+_index: maps.Index | None = None  # set in the parent just before forking
 
 
 def jobs(catalog: Catalog) -> list[Job]:
@@ -33,20 +33,20 @@ def jobs(catalog: Catalog) -> list[Job]:
     return out
 
 
-def _dot(catalog: Catalog, key: str) -> str:
+def _dot(index: maps.Index, key: str) -> str:
     if not key:
-        return maps.overview_dot(catalog)
+        return maps.overview_dot(index)
     kind = key.split(":", 1)[0]
     if kind == "system":
-        return maps.system_dot(catalog, key)
+        return maps.system_dot(index, key)
     if kind == "domain":
-        return maps.domain_dot(catalog, key)
-    return maps.neighbourhood_dot(catalog, key)
+        return maps.domain_dot(index, key)
+    return maps.neighbourhood_dot(index, key)
 
 
 def _draw(job: Job) -> tuple[str, bytes]:
-    assert _catalog is not None
-    return job[0], layout.render_svg(_dot(_catalog, job[1]))
+    assert _index is not None
+    return job[0], layout.render_svg(_dot(_index, job[1]))
 
 
 class Drawing:
@@ -54,10 +54,10 @@ class Drawing:
     pages and running MkDocs; :meth:`result` waits for them."""
 
     def __init__(self, catalog: Catalog) -> None:
-        global _catalog
+        global _index
         self.todo = jobs(catalog)
-        catalog.graph  # noqa: B018 - build the graph once, before forking, for all workers
-        _catalog = catalog
+        # Built once, before forking: every worker shares it (and the graph).
+        _index = maps.Index(catalog)
         self._pool: Any = None
         self._pending: Any = None
         if len(self.todo) >= POOL_MIN_MAPS and can_fork():
@@ -66,16 +66,15 @@ class Drawing:
 
     def cancel(self) -> None:
         """Stop the workers (a failed build must not leave them running)."""
-        global _catalog
+        global _index
         if self._pool is not None:
             self._pool.terminate()
             self._pool.join()
             self._pool = None
-        _catalog = None
+        _index = None
 
     def result(self) -> dict[str, bytes]:
         """Every map as ``{docs-relative SVG path: SVG}``, in job order."""
-        global _catalog
         try:
             if self._pool is None:
                 return dict(_draw(job) for job in self.todo)

@@ -17,7 +17,7 @@ from generator.catalog import Catalog
 from generator.model import relations as rel
 from generator.model.entity import Entity
 from generator.process import Revision
-from generator.site import apidocs, badges, maps, paths
+from generator.site import apidocs, badges, map_styles, paths
 from generator.site.render import safe_url
 from generator.site.shell import EntityPage
 
@@ -182,7 +182,7 @@ def entity_context(site: SiteContext, entity: Entity, extra: dict[str, str]) -> 
         ),
         "relations": _relations(site, entity, page),
         "has_map": entity.key in site.maps,
-        "legend": maps.legend() if entity.kind not in ("System", "Domain") else None,
+        "legend": map_styles.legend() if entity.kind not in ("System", "Domain") else None,
         "definition": _definition(entity, extra),
         "techdocs": paths.relative(page, techdocs[: -len("index.md")]) if techdocs else None,
         "source": _source(site, entity),

@@ -69,5 +69,22 @@ def relative(from_page: str, to_url: str) -> str:
     base = posixpath.dirname(from_page)
     if not from_page.endswith("index.md"):
         base = posixpath.join(base, posixpath.basename(from_page)[: -len(".md")])
-    rel = posixpath.relpath(to_url, base or ".")
+    rel = relpath(to_url, base)
     return rel + "/" if to_url.endswith("/") and not rel.endswith("/") else rel
+
+
+def relpath(path: str, start: str) -> str:
+    """``posixpath.relpath`` for the relative paths this module makes, without its two
+    ``abspath`` calls (each asks the OS for the working folder): pages and maps make
+    hundreds of thousands of links on a large catalog. Paths with ``.`` or ``..``
+    segments take ``posixpath.relpath``."""
+    parts = [p for p in path.split("/") if p]
+    base = [p for p in start.split("/") if p]
+    if path.startswith("/") or start.startswith("/") or {".", ".."} & {*parts, *base}:
+        return posixpath.relpath(path, start or ".")
+    common = 0
+    for mine, theirs in zip(parts, base, strict=False):
+        if mine != theirs:
+            break
+        common += 1
+    return "/".join([".."] * (len(base) - common) + parts[common:]) or "."

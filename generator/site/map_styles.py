@@ -1,0 +1,90 @@
+"""What maps look like: a shape and colours per kind, a line per relation, and the
+legend that explains them (on entity pages, and inside the other maps)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from generator.model import relations as rel
+from generator.site.layout import FONT
+
+INK, MUTED, GREY = "#1B1B1B", "#6B6B6B", "#9E9E9E"
+
+
+@dataclass(frozen=True, slots=True)
+class Style:
+    """A kind (shape; light fill and dark border keep text AAA) or a relation (arrowhead)."""
+
+    label: str
+    shape: str
+    fill: str
+    color: str
+    style: str = "filled"
+
+    def node_attrs(self) -> dict[str, str]:
+        """Node attributes that draw this kind."""
+        values = (self.shape, self.style, self.fill, self.color)
+        return dict(zip(("shape", "style", "fillcolor", "color"), values, strict=True))
+
+    def legend_row(self) -> str:
+        """A relation's legend row: its name, a line drawn as a cell border, the arrowhead."""
+        dash = f' STYLE="{self.style}"' if self.style in ("dashed", "dotted") else ""
+        weight, arrow = "2" if self.style == "bold" else "1", ARROWS[self.shape]
+        return _ROW.format(c=self.color, label=self.label, w=weight, dash=dash, arrow=arrow)
+
+
+KIND_STYLES: dict[str, Style] = {
+    "component": Style("Component", "box", "#D6E9F8", "#0B5394", "filled,rounded"),
+    "api": Style("API", "ellipse", "#D9F2E3", "#1E7B45"),
+    "resource": Style("Resource", "cylinder", "#FDEBC8", "#A35200"),
+    "system": Style("System", "box3d", "#E8DDF5", "#5B2C8F"),
+    "domain": Style("Domain", "hexagon", "#FAD9E6", "#9C1C4E"),
+    "group": Style("Group", "tab", "#CFEFEC", "#00695C"),
+    "user": Style("User", "house", "#FFF3B8", "#7A6100"),
+    "other": Style("Other kind", "note", "#ECEFF1", "#546E7A"),
+}
+LEGEND_ONLY = {
+    "system cluster": Style("System", "box", "#E8DDF5", "#8C8C8C", "filled,rounded"),
+    "domain cluster": Style("Domain", "box", "#FAD9E6", "#8C8C8C", "filled,rounded"),
+    "outside": Style("outside", "box", "white", "#8C8C8C", "filled,dashed"),
+    "dangling": Style("not in catalog", "box", "#F2F2F2", GREY, "filled,dashed"),
+}
+# Only the forward type of each relation pair is drawn (ownedBy, never ownerOf).
+EDGE_STYLES: dict[str, Style] = {
+    rel.DEPENDS_ON: Style(rel.DEPENDS_ON, "normal", "", "#37474F", "solid"),
+    rel.CONSUMES_API: Style(rel.CONSUMES_API, "normal", "", "#1E7B45", "dashed"),
+    rel.PROVIDES_API: Style(rel.PROVIDES_API, "empty", "", "#1E7B45", "bold"),
+    rel.PART_OF: Style(rel.PART_OF, "odiamond", "", "#7A68A6", "solid"),
+    rel.OWNED_BY: Style(rel.OWNED_BY, "normal", "", "#00796B", "dotted"),
+    rel.CHILD_OF: Style(rel.CHILD_OF, "empty", "", "#00796B", "solid"),
+    rel.MEMBER_OF: Style(rel.MEMBER_OF, "empty", "", "#8A6D00", "dotted"),
+}
+SYSTEM_LINK = Style("depends on (count)", "normal", "", "#37474F", "solid")
+ARROWS = {"normal": "\u25b6", "empty": "\u25b7", "odiamond": "\u25c7"}
+DEFAULTS = (
+    f'node [fontname="{FONT}", fontsize="11", fontcolor="{INK}", margin="0.12,0.05"]\n'
+    f'edge [fontname="{FONT}", fontsize="9", arrowsize="0.7"]'
+)
+LEGEND_GRAPH = (
+    'graph [label="Legend", style="rounded", color="#BDBDBD", fontsize="10", margin="8"]\n'
+    'node [fontsize="9", height="0.3", margin="0.08,0.03"]'
+)
+LEGEND_TABLE = '<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="3" CELLPADDING="0">'
+_ROW = (
+    '<TR><TD ALIGN="RIGHT"><FONT COLOR="{c}">{label}</FONT></TD><TD SIDES="B" BORDER="{w}"'
+    '{dash} COLOR="{c}" WIDTH="32"></TD><TD><FONT COLOR="{c}">{arrow}</FONT></TD></TR>'
+)
+
+
+@cache
+def legend() -> dict[str, list[tuple[str, str, str, str]]]:
+    """What the shapes and lines of neighbourhood maps mean, for the page to show:
+    kinds as (label, fill, border, shape) and relations as (label, colour, line, arrow)."""
+    css_line = {"solid": "solid", "dashed": "dashed", "dotted": "dotted", "bold": "solid"}
+    kinds = [(s.label, s.fill, s.color, s.shape) for k, s in KIND_STYLES.items() if k != "other"]
+    edges = [
+        (s.label, s.color, css_line.get(s.style, "solid"), ARROWS[s.shape])
+        for s in EDGE_STYLES.values()
+    ]
+    return {"kinds": kinds, "edges": edges}
