@@ -100,6 +100,22 @@ def staging_dir(site_dir: Path) -> Path:
     return Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-", dir=site_dir.parent))
 
 
+def move_into(source: Path, target: Path) -> None:
+    """Move everything in ``source`` into ``target``, then remove ``source``. Where
+    both hold a folder of the same name, their contents are merged; anything else
+    moves in one rename, so a large subtree costs one system call. Both trees are
+    the build's own, so a file in both is a bug, not user input."""
+    for entry in sorted(source.iterdir()):
+        there = target / entry.name
+        if entry.is_dir() and not entry.is_symlink() and there.is_dir():
+            move_into(entry, there)
+        elif there.exists() or there.is_symlink():
+            raise BuildError(f"two build steps wrote the same file: {there}")
+        else:
+            entry.rename(there)
+    source.rmdir()
+
+
 def swap_into_place(staged: Path, site_dir: Path) -> None:
     """Replace ``site_dir`` with ``staged``; the old site is removed only afterwards."""
     old = None

@@ -91,12 +91,13 @@ def _links(svg: bytes) -> dict[str, str | None]:
 
 
 def test_svg_links_are_relative_to_the_svg_folder(catalog: Catalog) -> None:
+    """Entity maps live in maps/<namespace>/<kind>/, three folders below the site."""
     svg = layout.render_svg(maps.neighbourhood_dot(catalog, WEB))
     links = _links(svg)
-    assert links[WEB] == "./"
-    assert links[CART] == "../cart/"
-    assert links["api:default/checkout-api"] == "../../api/checkout-api/"
-    assert links["system:default/storefront"] == "../../system/storefront/"
+    assert links[WEB] == "../../../catalog/default/component/web/"
+    assert links[CART] == "../../../catalog/default/component/cart/"
+    assert links["api:default/checkout-api"] == "../../../catalog/default/api/checkout-api/"
+    assert links["system:default/storefront"] == "../../../catalog/default/system/storefront/"
     assert links["component:default/ghost"] is None  # dangling: greyed, not linked
     assert b'target="_top"' in svg
     assert b"<!--" not in svg
@@ -147,8 +148,9 @@ def test_cap_adds_a_more_node(catalog: Catalog) -> None:
     graph = pygraphviz.AGraph(string=dot)  # kept alive: nodes point into it
     more = dict(graph.get_node("more").attr)
     assert more["label"] == "7 more…"
-    assert more["URL"] == "./#relations"
-    assert b'xlink:href="./#relations"' in layout.render_svg(dot)
+    team_page = "../../../catalog/default/group/shop-team/#relations"
+    assert more["URL"] == team_page
+    assert f'xlink:href="{team_page}"'.encode() in layout.render_svg(dot)
     assert "more" not in pygraphviz.AGraph(string=maps.neighbourhood_dot(catalog, TEAM)).nodes()
 
 

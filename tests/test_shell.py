@@ -61,13 +61,44 @@ def test_a_theme_without_the_article_fails_the_build_with_a_reason(tmp_path):
         shell.write_pages(site, [])
 
 
-def test_maps_drawn_by_forked_workers_equal_maps_drawn_here(monkeypatch):
+def test_maps_drawn_by_forked_workers_equal_maps_drawn_here(monkeypatch, tmp_path):
     catalog = load_catalog([REPO / "catalog"], load_config(REPO))
     monkeypatch.setattr(drawing, "POOL_MIN_MAPS", 10**9)
-    serial = drawing.draw_all(catalog)
+    serial = drawing.draw_all(catalog, tmp_path / "serial")
     monkeypatch.setattr(drawing, "POOL_MIN_MAPS", 2)
-    forked = drawing.Drawing(catalog)
+    forked = drawing.Drawing(catalog, tmp_path / "forked")
     assert forked._pool is not None  # the test really exercises the workers
     assert forked.result() == serial
-    assert next(iter(serial)) == "maps/overview.svg"
+    assert serial[0] == "maps/overview.svg"
     assert len(serial) == len(catalog) + 1
+    for name in serial:  # each worker wrote its maps where they belong
+        written = (tmp_path / "forked" / name).read_bytes()
+        assert written.startswith(b"<?xml")
+        assert written == (tmp_path / "serial" / name).read_bytes()
+
+
+def test_mkdocs_output_joins_the_staged_site(tmp_path):
+    """move_into merges folders both trees hold, renames the rest, refuses a clash."""
+    from generator.writing import move_into
+
+    def tree(root: Path, files: dict[str, str]) -> Path:
+        for name, text in files.items():
+            (root / name).parent.mkdir(parents=True, exist_ok=True)
+            (root / name).write_text(text)
+        return root
+
+    staged = tree(tmp_path / "staged", {"catalog/d/c/x/map.svg": "map", "api/a.json": "{}"})
+    rendered = tree(
+        tmp_path / "rendered", {"catalog/d/c/x/docs/index.html": "doc", "index.html": "home"}
+    )
+    move_into(rendered, staged)
+    assert not rendered.exists()
+    assert sorted(str(p.relative_to(staged)) for p in staged.rglob("*") if p.is_file()) == [
+        "api/a.json",
+        "catalog/d/c/x/docs/index.html",
+        "catalog/d/c/x/map.svg",
+        "index.html",
+    ]
+    clash = tree(tmp_path / "clash", {"api/a.json": "other"})
+    with pytest.raises(BuildError, match="same file"):
+        move_into(clash, staged)

@@ -105,6 +105,23 @@ def test_same_commit_builds_byte_identical_sites(tmp_path, monkeypatch):
     assert _digest(first) == _digest(second)
 
 
+def test_maps_drawn_while_mkdocs_runs_all_reach_the_site(tmp_path, monkeypatch):
+    """Forked workers draw maps while MkDocs builds; MkDocs starts by emptying its
+    output folder, so the maps must not be written there. Same site either way."""
+    from generator.site import drawing
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    monkeypatch.setattr(drawing, "POOL_MIN_MAPS", 10**9)
+    here = _build(tmp_path, REPO / "catalog", "here")
+    monkeypatch.setattr(drawing, "POOL_MIN_MAPS", 2)
+    forked = _build(tmp_path, REPO / "catalog", "forked")
+    pages = [p.parent for p in (forked / "catalog").glob("*/*/*/index.html")]
+    assert len(pages) > 100
+    maps = [forked / "maps" / p.relative_to(forked / "catalog").with_suffix(".svg") for p in pages]
+    assert [m for m in maps if not m.is_file()] == []
+    assert _digest(forked) == _digest(here)
+
+
 def test_every_page_states_its_commit(tmp_path):
     site = _build(tmp_path, DATA / "hostile")
     for page in site.rglob("*.html"):

@@ -22,7 +22,14 @@ from generator.process import Runner, SubprocessRunner, current_revision
 from generator.reporters import report_text
 from generator.site import api, drawing, mkdocs_config, pages, paths, shell, techdocs
 from generator.site.render import environment
-from generator.writing import run_mkdocs, staging_dir, swap_into_place, write_files, write_tree
+from generator.writing import (
+    move_into,
+    run_mkdocs,
+    staging_dir,
+    swap_into_place,
+    write_files,
+    write_tree,
+)
 
 OK, FINDINGS = 0, 1
 TEMPLATES = Path(__file__).resolve().parents[2] / "site_templates"
@@ -113,10 +120,14 @@ def _build(
         return FINDINGS
     if findings:
         report_text(findings, len(catalog), len(catalog.files), sys.stderr)
-    staged = staging_dir(site_dir)
+    # Two staging folders: maps are written into one while MkDocs builds into the
+    # other (MkDocs starts by emptying its output folder); MkDocs' output joins the
+    # first once it is done, and the result replaces the site in one rename.
+    staged, rendered = staging_dir(site_dir), staging_dir(site_dir)
     out: _Rendered | None = None
     try:
-        out = _render(catalog, sites, stages, runner or SubprocessRunner(), staged, templates)
+        folders = (staged, rendered, templates)
+        out = _render(catalog, sites, stages, runner or SubprocessRunner(), *folders)
         build_dir = build_dir or config.root / ".portal-build"
         with stages.stage(f"writing {len(out.docs)} sources for MkDocs"):
             write_tree(build_dir, out.docs)
@@ -125,9 +136,10 @@ def _build(
                 techdocs.publish(site, build_dir / "docs", entity.title if entity else "")
         with stages.stage("running MkDocs"):
             run_mkdocs(build_dir / "mkdocs.yml")
+            move_into(rendered, staged)
         if out.maps is not None:
             with stages.stage(f"finishing maps for {len(catalog)} entities"):
-                out.site_files.update(out.maps.result())
+                out.maps.result()
         with stages.stage(f"writing {len(out.entities)} entity pages and their files"):
             shell.write_pages(staged, out.entities)
             write_files(staged, out.site_files)
@@ -136,6 +148,7 @@ def _build(
         if out is not None and out.maps is not None:
             out.maps.cancel()
         shutil.rmtree(staged, ignore_errors=True)
+        shutil.rmtree(rendered, ignore_errors=True)
     assert out is not None
     count = len(out.entities) + sum(1 for name in out.docs if name.endswith(".md"))
     elapsed = time.perf_counter() - stages.started
@@ -162,12 +175,13 @@ def _render(
     stages: Stages,
     runner: Runner,
     site_dir: Path,
+    mkdocs_dir: Path,
     templates: Path,
 ) -> _Rendered:
     revision = current_revision(runner, catalog.config.root, os.environ.get("GITHUB_SHA"))
     out = _Rendered()
     # Maps draw in forked workers while this process renders pages and runs MkDocs.
-    out.maps = drawing.Drawing(catalog)
+    out.maps = drawing.Drawing(catalog, site_dir)
     mapped = frozenset(key for _, key in out.maps.todo if key)
     doc_index = {site.key: f"{paths.techdocs_dir(site.key)}/index.md" for site in sites}
     docs: dict[str, str | bytes] = {}
@@ -191,7 +205,7 @@ def _render(
     built = clock.now().strftime("%Y-%m-%d %H:%M UTC")
     docs["../mkdocs.yml"] = mkdocs_config.build_config(
         catalog.config,
-        site_dir=site_dir,
+        site_dir=mkdocs_dir,
         nav=_nav(sites, docs),
         revision=revision,
         built=built,

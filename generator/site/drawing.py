@@ -1,17 +1,21 @@
 """Drawing every map of a site: which map each page gets, drawn in forked workers.
 
-A map costs about 5 ms (DOT from the graph, then Graphviz), so a large catalog spends
-more time here than anywhere else. Workers are forked after the relation graph is
-built, so they share the catalog and the graph and only SVG bytes travel back.
+A map costs about 3 ms (DOT from the graph, then Graphviz), so a large catalog spends
+more time here than anywhere else. Workers are forked after the map index is built,
+so they share the catalog, the graph and the index; each writes its maps into the
+folder being built (a staging folder: a failed build publishes none of it), so
+nothing travels back but the names.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from generator.parallel import can_fork
 from generator.site import layout, maps, paths
+from generator.writing import write_files
 
 if TYPE_CHECKING:
     from generator.catalog import Catalog
@@ -23,6 +27,7 @@ Job = tuple[str, str]
 """(docs-relative SVG path, entity key; empty for the organisation overview)."""
 
 _index: maps.Index | None = None  # set in the parent just before forking
+_into: Path | None = None
 
 
 def jobs(catalog: Catalog) -> list[Job]:
@@ -44,20 +49,21 @@ def _dot(index: maps.Index, key: str) -> str:
     return maps.neighbourhood_dot(index, key)
 
 
-def _draw(job: Job) -> tuple[str, bytes]:
-    assert _index is not None
-    return job[0], layout.render_svg(_dot(_index, job[1]))
+def _draw(job: Job) -> str:
+    assert _index is not None and _into is not None
+    write_files(_into, {job[0]: layout.render_svg(_dot(_index, job[1]))})
+    return job[0]
 
 
 class Drawing:
     """Maps being drawn. With workers, they draw while the caller goes on rendering
     pages and running MkDocs; :meth:`result` waits for them."""
 
-    def __init__(self, catalog: Catalog) -> None:
-        global _index
+    def __init__(self, catalog: Catalog, into: Path) -> None:
+        global _index, _into
         self.todo = jobs(catalog)
         # Built once, before forking: every worker shares it (and the graph).
-        _index = maps.Index(catalog)
+        _index, _into = maps.Index(catalog), into
         self._pool: Any = None
         self._pending: Any = None
         if len(self.todo) >= POOL_MIN_MAPS and can_fork():
@@ -66,24 +72,24 @@ class Drawing:
 
     def cancel(self) -> None:
         """Stop the workers (a failed build must not leave them running)."""
-        global _index
+        global _index, _into
         if self._pool is not None:
             self._pool.terminate()
             self._pool.join()
             self._pool = None
-        _index = None
+        _index = _into = None
 
-    def result(self) -> dict[str, bytes]:
-        """Every map as ``{docs-relative SVG path: SVG}``, in job order."""
+    def result(self) -> list[str]:
+        """Wait for every map to be written; their paths, in job order."""
         try:
             if self._pool is None:
-                return dict(_draw(job) for job in self.todo)
-            drawn: list[tuple[str, bytes]] = self._pending.get()
-            return dict(drawn)
+                return [_draw(job) for job in self.todo]
+            drawn: list[str] = self._pending.get()
+            return drawn
         finally:
             self.cancel()
 
 
-def draw_all(catalog: Catalog) -> dict[str, bytes]:
-    """Every map, drawn now."""
-    return Drawing(catalog).result()
+def draw_all(catalog: Catalog, into: Path) -> list[str]:
+    """Draw and write every map now."""
+    return Drawing(catalog, into).result()

@@ -69,7 +69,7 @@ class SiteContext:
     catalog: Catalog
     revision: Revision
     maps: frozenset[str]
-    """Keys of entities whose map.svg exists."""
+    """Keys of entities that have a map."""
     techdocs: dict[str, str]
     """Entity key -> docs-relative path of its TechDocs index page."""
 
@@ -181,7 +181,9 @@ def entity_context(site: SiteContext, entity: Entity, extra: dict[str, str]) -> 
             (k, v) for k, v in (entity.metadata.get("labels") or {}).items() if isinstance(v, str)
         ),
         "relations": _relations(site, entity, page),
-        "has_map": entity.key in site.maps,
+        "map": paths.relative(page, paths.entity_map(entity.key))
+        if entity.key in site.maps
+        else None,
         "legend": map_styles.legend() if entity.kind not in ("System", "Domain") else None,
         "definition": _definition(entity, extra),
         "techdocs": paths.relative(page, techdocs[: -len("index.md")]) if techdocs else None,
