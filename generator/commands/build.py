@@ -137,12 +137,12 @@ def _build(
         with stages.stage("running MkDocs"):
             run_mkdocs(build_dir / "mkdocs.yml")
             move_into(rendered, staged)
-        if out.maps is not None:
-            with stages.stage(f"finishing maps for {len(catalog)} entities"):
-                out.maps.result()
         with stages.stage(f"writing {len(out.entities)} entity pages and their files"):
             shell.write_pages(staged, out.entities)
             write_files(staged, out.site_files)
+        if out.maps is not None:  # last: the workers draw on while pages are written
+            with stages.stage(f"finishing maps for {len(catalog)} entities"):
+                out.maps.result()
         swap_into_place(staged, site_dir)
     finally:
         if out is not None and out.maps is not None:

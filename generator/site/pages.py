@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 from generator.catalog import Catalog
 from generator.model import relations as rel
@@ -184,7 +185,7 @@ def entity_context(site: SiteContext, entity: Entity, extra: dict[str, str]) -> 
         "map": paths.relative(page, paths.entity_map(entity.key))
         if entity.key in site.maps
         else None,
-        "legend": map_styles.legend() if entity.kind not in ("System", "Domain") else None,
+        "legend": entity.kind not in ("System", "Domain"),  # their maps carry their own
         "definition": _definition(entity, extra),
         "techdocs": paths.relative(page, techdocs[: -len("index.md")]) if techdocs else None,
         "source": _source(site, entity),
@@ -327,6 +328,8 @@ def render_entities(
     """Every entity page (put into the theme's shell after MkDocs, see shell.py), and
     the files they link to (long API definitions), by site path."""
     template = env.get_template("entity.html.j2")
+    legend = env.get_template("_legend.html.j2").render(legend=map_styles.legend())
+    common = {"revision": site.revision, "legend_html": Markup(legend)}
     out: list[EntityPage] = []
     extra: dict[str, str] = {}
     for entity in site.catalog:
@@ -336,7 +339,7 @@ def render_entities(
                 paths.entity_url(entity.key),
                 entity.title,
                 entity.description,
-                template.render(revision=site.revision, **ctx),
+                template.render(**common, **ctx),
                 _search_text(ctx),
             )
         )

@@ -8,10 +8,12 @@ Paths are POSIX, relative to the docs folder (``.md`` files) or the site root (U
 from __future__ import annotations
 
 import posixpath
+from functools import lru_cache
 
 from generator.model.refs import ref_from_key
 
 
+@lru_cache(maxsize=1 << 16)  # every link to an entity asks again; bounded for `serve`
 def _triplet(key: str) -> str:
     ref = ref_from_key(key)
     return f"{ref.namespace}/{ref.kind}/{ref.name}".lower()
