@@ -23,7 +23,8 @@ CATALOG = Path(__file__).parent / "data" / "site_catalog"
 
 
 def _render() -> dict[str, str]:
-    """Markdown pages by docs path, and entity page bodies by site path (``.html``)."""
+    """Markdown pages by docs path, and the bodies of kind and entity pages by site
+    path (``.html``)."""
     catalog = load_catalog([CATALOG], load_config(REPO))
     assert catalog.findings == []
     revision = Revision(
@@ -37,7 +38,8 @@ def _render() -> dict[str, str]:
     out = pages.render_pages(env, context)
     entities, extra = pages.render_entities(env, context)
     assert extra == {}
-    out.update({f"{page.url}index.html": page.body for page in entities})
+    shelled = pages.render_kinds(env, context) + entities
+    out.update({f"{page.url}index.html": page.body for page in shelled})
     return out
 
 

@@ -22,9 +22,10 @@ SHELL_HTML = (
 
 
 def _site(tmp_path: Path, html: str = SHELL_HTML) -> Path:
-    page = tmp_path / shell.SHELL_DIR / "index.html"
-    page.parent.mkdir(parents=True)
-    page.write_text(html)
+    for folder in shell.SHELL_DIRS:
+        page = tmp_path / folder / "index.html"
+        page.parent.mkdir(parents=True)
+        page.write_text(html)
     (tmp_path / "search").mkdir()
     (tmp_path / shell.SEARCH_INDEX).write_text(
         json.dumps({"config": {}, "docs": [{"location": ""}]})
@@ -34,7 +35,7 @@ def _site(tmp_path: Path, html: str = SHELL_HTML) -> Path:
 
 def test_entity_pages_are_the_shell_with_title_description_and_body(tmp_path):
     site = _site(tmp_path)
-    page = shell.EntityPage(
+    page = shell.ShellPage(
         "catalog/default/component/x/", 'A <b>"title"</b>', "Desc\n<script>", "<h1>Body</h1>", "x a"
     )
     shell.write_pages(site, [page])
@@ -102,3 +103,19 @@ def test_mkdocs_output_joins_the_staged_site(tmp_path):
     clash = tree(tmp_path / "clash", {"api/a.json": "other"})
     with pytest.raises(BuildError, match="same file"):
         move_into(clash, staged)
+
+
+def test_kind_pages_take_the_shallow_shell_and_stay_out_of_search(tmp_path):
+    site = _site(tmp_path)
+    deep = SHELL_HTML.replace("<footer>", "<footer>deep ")
+    (site / "catalog/_portal/shell/page/index.html").write_text(deep)
+    kind = shell.ShellPage("kinds/component/", "Component catalog", "", "<h1>Component</h1>", None)
+    entity = shell.ShellPage("catalog/default/component/x/", "X", "", "<h1>X</h1>", "x")
+    shell.write_pages(site, [kind, entity])
+    assert "deep" not in (site / "kinds/component/index.html").read_text()
+    assert "deep" in (site / "catalog/default/component/x/index.html").read_text()
+    assert not (site / "kinds" / "_portal").exists()
+    docs = json.loads((site / shell.SEARCH_INDEX).read_text())["docs"]
+    assert [d["location"] for d in docs] == ["", "catalog/default/component/x/"]
+    with pytest.raises(BuildError, match="no page shell"):
+        shell.write_pages(_site(tmp_path / "again"), [shell.ShellPage("a/", "A", "", "", None)])

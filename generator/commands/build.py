@@ -137,8 +137,8 @@ def _build(
         with stages.stage("running MkDocs"):
             run_mkdocs(build_dir / "mkdocs.yml")
             move_into(rendered, staged)
-        with stages.stage(f"writing {len(out.entities)} entity pages and their files"):
-            shell.write_pages(staged, out.entities)
+        with stages.stage(f"writing {len(out.pages)} entity and index pages and their files"):
+            shell.write_pages(staged, out.pages)
             write_files(staged, out.site_files)
         if out.maps is not None:  # last: the workers draw on while pages are written
             with stages.stage(f"finishing maps for {len(catalog)} entities"):
@@ -150,7 +150,8 @@ def _build(
         shutil.rmtree(staged, ignore_errors=True)
         shutil.rmtree(rendered, ignore_errors=True)
     assert out is not None
-    count = len(out.entities) + sum(1 for name in out.docs if name.endswith(".md"))
+    shells = {f"docs/{folder}/index.md" for folder in shell.SHELL_DIRS}
+    count = len(out.pages) + sum(1 for n in out.docs if n.endswith(".md") and n not in shells)
     elapsed = time.perf_counter() - stages.started
     print(f"portal: built {count} pages for {len(catalog)} entities in {elapsed:.1f} s")
     print(f"portal: the site is in {site_dir}")
@@ -165,7 +166,8 @@ class _Rendered:
     """MkDocs' sources: build-folder paths (``docs/...`` and ``mkdocs.yml``)."""
     site_files: dict[str, str | bytes] = field(default_factory=dict)
     """Files MkDocs has no part in (maps, JSON, definitions), by site path."""
-    entities: list[shell.EntityPage] = field(default_factory=list)
+    pages: list[shell.ShellPage] = field(default_factory=list)
+    """Entity pages and kind indexes, put into the theme's page shells after MkDocs."""
     maps: drawing.Drawing | None = None
 
 
@@ -189,10 +191,12 @@ def _render(
         env = environment(templates / "pages")
         context = pages.SiteContext(catalog, revision, mapped, doc_index)
         docs.update(pages.render_pages(env, context))
-        out.entities, extra = pages.render_entities(env, context)
+        entities, extra = pages.render_entities(env, context)
+        out.pages = pages.render_kinds(env, context) + entities
         out.site_files.update(extra)
         out.site_files.update(api.render_api(catalog, revision))
-        docs[shell.SHELL_DIR + "/index.md"] = shell.shell_markdown()
+        for folder in shell.SHELL_DIRS:
+            docs[folder + "/index.md"] = shell.shell_markdown()
         docs[paths.ORG_MAP] = env.get_template("maps.md.j2").render(
             site_name=catalog.config.site.site_name
         )

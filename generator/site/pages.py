@@ -1,8 +1,9 @@
 """Page contexts and rendering: home, one index per kind, one page per entity.
 
 Contexts are plain data built from the catalog and the graph; templates in
-``site_templates/pages`` turn them into Markdown files. Nothing here writes to disk:
-:func:`render_pages` returns ``{docs-relative path: text}``.
+``site_templates/pages`` turn them into Markdown for MkDocs (:func:`render_pages`,
+``{docs-relative path: text}``) or into HTML put into the theme's page shells
+(:func:`render_kinds`, :func:`render_entities`; see shell.py). Nothing here writes.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from generator.model.entity import Entity
 from generator.process import Revision
 from generator.site import apidocs, badges, map_styles, paths
 from generator.site.render import safe_url
-from generator.site.shell import EntityPage
+from generator.site.shell import ShellPage
 
 KIND_ORDER = (
     "Domain",
@@ -238,7 +239,7 @@ def home_context(site: SiteContext) -> dict[str, Any]:
     ][:15]
     return {
         "kinds": [
-            (k, len(catalog.of_kind(k)), paths.relative(page, paths.kind_index(k)[:-3] + "/"))
+            (k, len(catalog.of_kind(k)), paths.relative(page, paths.kind_url(k)))
             for k in kinds_present(catalog)
         ],
         "lifecycles": sorted(
@@ -276,7 +277,7 @@ def catalog_context(site: SiteContext) -> dict[str, Any]:
             (
                 k,
                 len(site.catalog.of_kind(k)),
-                paths.relative(page, paths.kind_index(k)[:-3] + "/"),
+                paths.relative(page, paths.kind_url(k)),
                 KIND_ABOUT.get(k, ""),
             )
             for k in kinds_present(site.catalog)
@@ -310,32 +311,44 @@ def docs_context(
 
 
 def render_pages(env: jinja2.Environment, site: SiteContext) -> dict[str, str]:
-    """The Markdown pages MkDocs renders (home, catalog, one per kind), by docs path."""
+    """The Markdown pages MkDocs renders (home, catalog), by docs path."""
     out: dict[str, str] = {}
     common = {"revision": site.revision, "site_name": site.catalog.config.site.site_name}
     out["index.md"] = env.get_template("home.md.j2").render(**common, **home_context(site))
     out[paths.CATALOG_INDEX] = env.get_template("catalog.md.j2").render(**catalog_context(site))
+    return out
+
+
+def render_kinds(env: jinja2.Environment, site: SiteContext) -> list[ShellPage]:
+    """One index per kind: a table of its entities, filterable in the browser. Left
+    out of search: every entity has its own entry, and a row matching each query
+    would push them down."""
+    template = env.get_template("kind.html.j2")
+    out = []
     for kind in kinds_present(site.catalog):
         page = paths.kind_index(kind)
         rows = [_row(site, e, page) for e in site.catalog.of_kind(kind)]
-        out[page] = env.get_template("kind.md.j2").render(**common, kind=kind, rows=rows)
+        body = template.render(kind=kind, rows=rows)
+        out.append(
+            ShellPage(paths.kind_url(kind), f"{kind} catalog", KIND_ABOUT.get(kind, ""), body, None)
+        )
     return out
 
 
 def render_entities(
     env: jinja2.Environment, site: SiteContext
-) -> tuple[list[EntityPage], dict[str, str]]:
+) -> tuple[list[ShellPage], dict[str, str]]:
     """Every entity page (put into the theme's shell after MkDocs, see shell.py), and
     the files they link to (long API definitions), by site path."""
     template = env.get_template("entity.html.j2")
     legend = env.get_template("_legend.html.j2").render(legend=map_styles.legend())
     common = {"revision": site.revision, "legend_html": Markup(legend)}
-    out: list[EntityPage] = []
+    out: list[ShellPage] = []
     extra: dict[str, str] = {}
     for entity in site.catalog:
         ctx = entity_context(site, entity, extra)
         out.append(
-            EntityPage(
+            ShellPage(
                 paths.entity_url(entity.key),
                 entity.title,
                 entity.description,

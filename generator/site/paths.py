@@ -54,8 +54,14 @@ def techdocs_dir(key: str) -> str:
 
 
 def kind_index(kind: str) -> str:
-    """The index page of one kind, relative to the docs folder."""
+    """The index page of one kind as if it were a docs page (links from it are made
+    relative to this), though it is put into a page shell, not rendered by MkDocs."""
     return f"kinds/{kind.lower()}.md"
+
+
+def kind_url(kind: str) -> str:
+    """The index page of one kind, relative to the site root."""
+    return f"kinds/{kind.lower()}/"
 
 
 CATALOG_INDEX = "kinds/index.md"

@@ -1,12 +1,13 @@
-"""Entity pages, put into a page shell that MkDocs renders once.
+"""Entity and kind index pages, put into page shells that MkDocs renders once.
 
 Sending every entity page through MkDocs costs about 9 ms a page (Python-Markdown
 re-parses our HTML, the theme renders the page, the search plugin parses it again):
-35 s of a 4,000-entity build, four times a bare MkDocs build. Entity pages are HTML we
-render ourselves, autoescaped, so MkDocs renders one shell page four folders deep
-(where entity pages live, so every relative link in the theme is the same) with
-marker text; each entity page is that shell with its title, description and body put
-in. Their search entries are added to the theme's search index the same way.
+35 s of a 4,000-entity build, four times a bare MkDocs build; a kind's index, one table
+row per entity, costs as much again at that size. These pages are HTML we render
+ourselves, autoescaped, so MkDocs renders a shell page as deep as they are (every
+relative link in the theme is then the same) with marker text; each page is its shell
+with its title, description and body put in. Entity pages' search entries are added to
+the theme's search index the same way.
 
 This ties the build to two things of MkDocs Material: the ``<article>`` element that
 holds a page's content, and the search index's ``docs`` list. Both are checked, and a
@@ -24,8 +25,9 @@ from pathlib import Path
 from generator.errors import BuildError
 from generator.writing import write_files
 
-SHELL_DIR = "catalog/_portal/shell/page"
-"""Four folders deep, like ``catalog/<namespace>/<kind>/<name>``."""
+SHELL_DIRS = ("kinds/_portal", "catalog/_portal/shell/page")
+"""Two folders deep like ``kinds/<kind>``, four like ``catalog/<namespace>/<kind>/<name>``
+(kinds have no underscore, so no kind can be named ``_portal``)."""
 TITLE = "PORTALSHELLTITLEQ7"
 DESCRIPTION = "PORTALSHELLDESCRIPTIONQ7"
 _ARTICLE = '<article class="md-content__inner md-typeset">'
@@ -44,8 +46,8 @@ def shell_markdown() -> str:
 
 
 @dataclass(frozen=True)
-class EntityPage:
-    """One entity page: what goes into the shell and into the search index."""
+class ShellPage:
+    """One page put into a shell: what goes into it and into the search index."""
 
     url: str
     """Site-relative folder URL, e.g. ``catalog/default/component/x/``."""
@@ -53,8 +55,9 @@ class EntityPage:
     description: str
     body: str
     """The article's HTML, escaped by its template."""
-    search_text: str
-    """Plain text for search: name, kind, type, owner, system, tags, description."""
+    search_text: str | None
+    """Plain text for search (for entities: name, kind, type, owner, system, tags,
+    description); None keeps the page out of search."""
 
 
 @dataclass(frozen=True)
@@ -65,9 +68,9 @@ class Shell:
     tail: str
 
     @classmethod
-    def read(cls, site: Path) -> Shell:
-        """Read the shell MkDocs rendered, then remove it from the site."""
-        page = site / SHELL_DIR / "index.html"
+    def read(cls, site: Path, folder: str) -> Shell:
+        """Read the shell MkDocs rendered into ``folder`` (one of ``SHELL_DIRS``)."""
+        page = site / folder / "index.html"
         try:
             text = page.read_text(encoding="utf-8")
         except OSError as exc:
@@ -78,10 +81,9 @@ class Shell:
                 "the theme's page layout is not the MkDocs Material one the portal fills in "
                 f"(no '{_ARTICLE}' in the shell page); keep theme.name: material"
             )
-        shutil.rmtree(site / "catalog" / "_portal")
         return cls(text[: start + len(_ARTICLE)], text[end:])
 
-    def page(self, entry: EntityPage) -> str:
+    def page(self, entry: ShellPage) -> str:
         """The shell with one entity's title, description and body."""
         title = html.escape(entry.title, quote=True)
         description = html.escape(" ".join(entry.description.split()), quote=True)
@@ -89,14 +91,27 @@ class Shell:
         return head + entry.body + self.tail.replace(TITLE, title)
 
 
-def write_pages(site: Path, pages: list[EntityPage]) -> None:
-    """Write every entity page into the built site and add it to the search index."""
-    shell = Shell.read(site)
-    write_files(site, {f"{entry.url}index.html": shell.page(entry) for entry in pages})
-    _index(site, pages)
+def write_pages(site: Path, pages: list[ShellPage]) -> None:
+    """Write every page into the built site, each in the shell of its depth, and add
+    those that have search text to the search index. The shells are then removed."""
+    shells = {_depth(folder): Shell.read(site, folder) for folder in SHELL_DIRS}
+    for folder in SHELL_DIRS:
+        shutil.rmtree(site.joinpath(*folder.split("/")[:2]))
+    files = {}
+    for entry in pages:
+        shell = shells.get(_depth(entry.url))
+        if shell is None:
+            raise BuildError(f"no page shell is as deep as {entry.url}")  # a bug in paths
+        files[f"{entry.url}index.html"] = shell.page(entry)
+    write_files(site, files)
+    _index(site, [entry for entry in pages if entry.search_text is not None])
 
 
-def _index(site: Path, pages: list[EntityPage]) -> None:
+def _depth(url: str) -> int:
+    return len([part for part in url.split("/") if part])
+
+
+def _index(site: Path, pages: list[ShellPage]) -> None:
     path = site / SEARCH_INDEX
     try:
         index = json.loads(path.read_text(encoding="utf-8"))
@@ -104,6 +119,7 @@ def _index(site: Path, pages: list[EntityPage]) -> None:
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise BuildError(f"cannot add entity pages to the search index {path} ({exc})") from exc
     docs += [
-        {"location": p.url, "title": p.title, "text": html.escape(p.search_text)} for p in pages
+        {"location": p.url, "title": p.title, "text": html.escape(p.search_text or "")}
+        for p in pages
     ]
     path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), "utf-8")

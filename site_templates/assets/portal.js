@@ -18,7 +18,7 @@
           row.hidden = !ok;
           if (ok) { shown += 1; }
         });
-        if (counter) { counter.textContent = shown + " of " + rows.length + " entities"; }
+        if (counter) { counter.textContent = shown + " of " + rows.length + (rows.length === 1 ? " entity" : " entities"); }
       });
     });
   }
