@@ -111,4 +111,5 @@ def test_kind_index_filters_in_the_browser(served, page):
     visible = page.locator("#portal-index tbody tr:not([hidden])").count()
     page.screenshot(path=str(ARTIFACTS / "index.png"), full_page=True)
     assert 0 < visible < total
+    assert page.locator(".md-tabs__item--active").inner_text().strip() == "Catalog"
     assert page.problems == []

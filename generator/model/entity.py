@@ -73,9 +73,14 @@ class Entity:
 
     @property
     def title(self) -> str:
-        """Display name: ``metadata.title`` or the name."""
+        """Display name, as Backstage shows one: ``metadata.title``, else a user's or
+        group's ``spec.profile.displayName``, else the name."""
         title = self.metadata.get("title")
-        return title if isinstance(title, str) and title else self.name
+        if isinstance(title, str) and title:
+            return title
+        profile = self.spec.get("profile")
+        name = profile.get("displayName") if isinstance(profile, dict) else None
+        return name.strip() if isinstance(name, str) and name.strip() else self.name
 
     @property
     def description(self) -> str:

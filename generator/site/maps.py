@@ -148,13 +148,9 @@ class Index:
 
 
 def title_of(catalog: Catalog, key: str) -> str:
-    """``metadata.title``, else ``spec.profile.displayName``, else the name (or the ref)."""
+    """The entity's display name (:attr:`Entity.title`), or the ref when undefined."""
     entity = catalog.get(key)
-    if entity is None or isinstance(entity.metadata.get("title"), str):
-        return entity.title if entity else key
-    profile = entity.spec.get("profile")
-    name = profile.get("displayName") if isinstance(profile, dict) else None
-    return name.strip() if isinstance(name, str) and name.strip() else entity.title
+    return entity.title if entity else key
 
 
 @dataclass

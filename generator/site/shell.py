@@ -36,11 +36,12 @@ SEARCH_INDEX = "search/search_index.json"
 
 
 def shell_markdown() -> str:
-    """The shell page's source: marker title and description, no table of contents,
-    left out of the search index."""
+    """The shell page's source: marker title and description, no navigation sidebar
+    (these pages are not in the navigation, so it would be empty) and no table of
+    contents, left out of the search index."""
     return (
         f"---\ntitle: {TITLE}\ndescription: {DESCRIPTION}\n"
-        "hide:\n  - toc\nsearch:\n  exclude: true\n---\n\n"
+        "hide:\n  - navigation\n  - toc\nsearch:\n  exclude: true\n---\n\n"
         f"# {TITLE}\n\nThis page is replaced by each entity page.\n"
     )
 

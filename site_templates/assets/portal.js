@@ -22,9 +22,21 @@
       });
     });
   }
+  // Entity pages and kind indexes are not in the navigation (there are thousands), so
+  // the theme marks no tab for them: mark "Catalog", the tab they belong under.
+  function markTab() {
+    if (!/\/(kinds|catalog)\//.test(location.pathname)) { return; }
+    if (document.querySelector(".md-tabs__item--active")) { return; }
+    document.querySelectorAll("a.md-tabs__link").forEach(function (link) {
+      if (/\/kinds\/$/.test(new URL(link.href, location.href).pathname)) {
+        link.closest(".md-tabs__item").classList.add("md-tabs__item--active");
+      }
+    });
+  }
+  function ready() { setup(); markTab(); }
   if (window.document$ && window.document$.subscribe) {
-    window.document$.subscribe(setup);  // Material's instant navigation
+    window.document$.subscribe(ready);  // Material's instant navigation
   } else {
-    document.addEventListener("DOMContentLoaded", setup);
+    document.addEventListener("DOMContentLoaded", ready);
   }
 })();
