@@ -14,14 +14,9 @@ import yaml
 
 from generator import load_catalog, load_config
 from generator.diagnostics import CODES, Severity
-from generator.site import techdocs
-from generator.site.techdocs import (
-    MARKDOWN_EXTENSIONS,
-    NOTICE,
-    collect,
-    page_header,
-    publish,
-)
+from generator.site import markdown_safety
+from generator.site.markdown_safety import MARKDOWN_EXTENSIONS
+from generator.site.techdocs import NOTICE, collect, page_header, publish
 from tests.conftest import REPO
 
 DATA = Path(__file__).parent / "data" / "techdocs"
@@ -311,7 +306,7 @@ def test_markdown_extensions_exist_and_exclude_unsafe_ones():
 def test_sanitised_page_renders_without_scripts_or_handlers():
     sites, _ = _fixtures()
     page = _site(sites, "hostile-docs").pages["index.md"]
-    rendered = techdocs._renderer().reset().convert(page)
+    rendered = markdown_safety.renderer().reset().convert(page)
     assert "<script>" not in rendered.replace("&lt;script&gt;", "")
     for needle in ("onerror", "onclick", "javascript:", "data:text"):
         assert needle not in rendered.lower()

@@ -11,7 +11,7 @@ import yaml
 
 from generator.config import Config, read_mkdocs
 from generator.process import Revision
-from generator.site.techdocs import MARKDOWN_EXTENSIONS
+from generator.site.markdown_safety import MARKDOWN_EXTENSIONS
 
 
 def build_config(

@@ -3,23 +3,22 @@
 An entity opts in with ``backstage.io/techdocs-ref: dir:<folder>`` (relative to its file): the
 folder holds ``mkdocs.yml`` and its ``docs_dir``; the site's own extensions, plugins and theme
 are ignored. Its Markdown is untrusted (security.md, Part C): raw HTML, ``{: }`` attributes and
-script links are removed, then the page is rendered with :data:`MARKDOWN_EXTENSIONS` (the site
-must use exactly these) and its HTML checked; a page that fails is replaced by :data:`NOTICE`."""
+script links are removed, then the page is rendered with the extensions the site uses and its
+HTML checked (:mod:`generator.site.markdown_safety`); a page that fails is replaced by
+:data:`NOTICE`."""
 
 from __future__ import annotations
 
-import functools
-import html
 import os
 import posixpath
 import re
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias
 from urllib.parse import unquote
 
 from generator.diagnostics import Finding, apply_severities, finding
+from generator.site import markdown_safety as safety
 from generator.site import paths
 from generator.site.render import md_inline
 from generator.yaml12 import Limits, YamlDoc, read_yaml
@@ -29,20 +28,6 @@ if TYPE_CHECKING:
     from generator.model.entity import Entity
 
 ANNOTATION = "backstage.io/techdocs-ref"
-# fmt: off
-MARKDOWN_EXTENSIONS: list[str | dict[str, dict[str, Any]]] = [
-    {"toc": {"permalink": True}}, "admonition", "pymdownx.details",
-    {"pymdownx.tabbed": {"alternate_style": True}}, "pymdownx.caret", "pymdownx.critic",
-    "pymdownx.inlinehilite", "pymdownx.magiclink", "pymdownx.mark", "pymdownx.smartsymbols",
-    {"pymdownx.highlight": {"linenums": True, "pygments_lang_class": True}},
-    "pymdownx.superfences", {"pymdownx.betterem": {"smart_enable": "all"}},
-    {"pymdownx.tasklist": {"custom_checkbox": True}}, "pymdownx.tilde",
-    "tables", "def_list", "footnotes", "abbr",
-]
-# fmt: on
-"""techdocs-core's Markdown extensions for mkdocs.yml, minus attr_list and md_in_html (they bring
-attributes and HTML back), pymdownx.snippets (it pastes build-machine files into pages), emoji
-(it needs ``!!python/name`` tags) and those not installed (PlantUML, Graphviz, sane_lists)."""
 NOTICE = "# Page not published\n\nThis page held markup the portal could not make safe.\n"
 NavItem: TypeAlias = "tuple[str, str | list[NavItem]]"
 """``(title, path relative to docs_dir, or an http URL)`` or ``(title, [children])``."""
@@ -50,28 +35,8 @@ NavItem: TypeAlias = "tuple[str, str | list[NavItem]]"
 # SVG and HTML are not published: opened directly, they run scripts on the portal's origin.
 _PUBLISHED = re.compile(r"\.(md|png|jpe?g|gif|webp|avif|ico|pdf|txt|csv|json|ya?ml)", re.I)
 _MD = re.compile(r".*\.md", re.I | re.S)
-_SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):")
-_FENCE = re.compile(r"(`{3,}|~{3,})")
-_CODE_SPAN = re.compile(r"(?<![\\`])(`+)(?!`)(.+?)(?<!`)\1(?!`)")
-_RAW = r"script|style|iframe|object|embed|template|textarea|noscript|noembed|xmp|svg|math"
-_RAW_BLOCK = re.compile(rf"<!--.*?-->|<({_RAW}|title|select)\b.*?</\1\s*>", re.I | re.S)
-_TAG = re.compile(r"</?[A-Za-z][^<>]*>|<[!?][^<>]*>")
-_AUTOLINK = re.compile(r"<(?:https?://|mailto:)[^\s<>]*>|<[^\s<>@/]+@[^\s<>@]+>")
-_LEFTOVER = re.compile(rf"({_AUTOLINK.pattern})|<(?=[A-Za-z/!?])")
-_ATTRS = re.compile(r"\{[ \t]*[:#.][^}\n]*\}|\{(?![=+~>-]{2})[^}\n]*=[^}\n]*\}")  # not critic
-_LINK = re.compile(r"(\]\(\s*<?)((?:[^\s()<>]|\([^\s()]*\))*)")
-_REF_DEF = re.compile(r"^( {0,3}\[[^\]\n]+\]:[ \t]*<?)([^\s>]*)", re.M)
 _HEADING = re.compile(r"^#[ \t]+(.+?)[ \t#]*$", re.M)
-_FRONT = re.compile(r"\A-{3}[ \t]*\n.*?\n(?:\.{3}|-{3})[ \t]*\n", re.S)
 _META = re.compile(r"-{3}[ \t]*\n| {0,3}[A-Za-z0-9_-]+:")
-_H_LINE = re.compile(r"^ {0,3}#.*|^.+(?=\n=+[ \t]*$)", re.M)
-_ANGLE = re.compile(r"\\?[<>]|&(?:lt|gt|#0*6[02]|#x0*3[ce]);?", re.I)
-_HTML_TAGS = re.compile(
-    r"a|abbr|blockquote|br|code|dd|del|details|div|dl|dt|em|h[1-6]|hr|img|input|ins|label|li"
-    r"|mark|ol|p|pre|span|strong|sub|summary|sup|table|tbody|td|th|thead|tr|ul"
-)
-_HTML_ATTRS = re.compile(r"alt|checked|class|data-tabs|disabled|for|id|name|open|title|type")
-_ALIGN = re.compile(r"text-align: (?:left|right|center);")
 Where = tuple[str, int, int]
 
 
@@ -184,7 +149,7 @@ class _Reader:
         nav: list[NavItem] = [(self.titles[p], p) for p in by_path]  # index.md first
         if "nav" in doc.data:
             nav = self._nav(doc.data["nav"], (mkdocs, doc), ("nav",))
-        name = _plain(str(doc.data.get("site_name") or "")) or _plain(self.entity.title)
+        name = safety.plain(str(doc.data.get("site_name") or "")) or safety.plain(self.entity.title)
         return TechDocsSite(self.entity.key, name, docs, files, nav, pages)
 
     def _folder(self, ref: Any) -> Path:
@@ -255,13 +220,13 @@ class _Reader:
             self.report(stop)
             return NOTICE
         file = self.at(docs / rel)[0]
-        for line, col, target in _links(text):
+        for line, col, target in safety.links(text):
             if problem := _broken(target, rel, self.files):
                 self.report(_Stop("techdocs.broken-link", problem, (file, line, col)))
-        clean = _clean(text)
+        clean = safety.clean(text)
         pairs = zip(text.split("\n"), clean.split("\n"), strict=True)
         changed = [n for n, (old, new) in enumerate(pairs, 1) if old != new]
-        if not _Audit.check(clean):
+        if not safety.Audit.check(clean):
             self.report(_Stop("techdocs.unsafe", "not published: still unsafe", (file, 1, 1)))
             return NOTICE
         if changed:
@@ -287,66 +252,36 @@ class _Reader:
 
     def _nav_item(self, title: Any, value: Any, src: Any, here: tuple[Any, ...]) -> NavItem:
         if isinstance(value, list) and title is not None:
-            return _plain(title), self._nav(value, src, here)
+            return safety.plain(title), self._nav(value, src, here)
         if not isinstance(value, str):
             raise _Stop("techdocs.invalid", "expected 'page.md', 'Title: page.md' or a section")
         if re.fullmatch(r"https?://[^\s\"'<>`\\]+", value):  # MkDocs puts it in href unescaped
-            return _plain(title or value), value
+            return safety.plain(title or value), value
         rel = posixpath.normpath(value)
         if rel not in self.files:
             raise _Stop("techdocs.broken-link", f"the nav entry '{value}' is not in the docs")
-        return (_plain(title) if title else self.titles.get(rel) or _title(rel, "")), rel
-
-
-def _plain(text: str) -> str:
-    """A title safe in HTML without escaping: no tags, no ``<>"``, ``&`` escaped."""
-    bare = re.sub(r'[<>"\x00-\x1f]', "", html.unescape(_TAG.sub("", _RAW_BLOCK.sub("", text))))
-    return html.escape(" ".join(bare.split()), quote=False)
+        return (safety.plain(title) if title else self.titles.get(rel) or _title(rel, "")), rel
 
 
 def _title(rel: str, text: str) -> str:
     """The first ``# `` heading outside code, else a title made from the file name."""
-    prose = "".join(chunk for chunk, code in _segments(text) if not code)
-    heading = next((t for h in _HEADING.findall(prose) if (t := _plain(h))), "")
+    prose = "".join(chunk for chunk, code in safety.segments(text) if not code)
+    heading = next((t for h in _HEADING.findall(prose) if (t := safety.plain(h))), "")
     stem = re.sub(r"[-_]", " ", posixpath.splitext(posixpath.basename(rel))[0])
-    return heading or ("Home" if stem.lower() in ("index", "readme") else _plain(stem).capitalize())
-
-
-def _segments(text: str, spans: bool = False) -> list[tuple[str, bool]]:
-    """``(part, is_code)``: fenced code (in column 1, closed) and prose, cut at code spans."""
-    out, buf, fence = list[tuple[str, bool]](), list[str](), ""
-    for line in re.split(r"(?<=\n)", text):
-        opening = None if fence else _FENCE.match(line)
-        if opening:
-            out.append(("".join(buf), False))
-            buf, fence = [], opening.group(1)
-        buf.append(line)
-        if fence and not opening and line.rstrip() == fence:
-            out.append(("".join(buf), True))
-            buf, fence = [], ""
-    out.append(("".join(buf), False))
-    return [p for chunk, code in out if chunk for p in _spans(chunk, code, spans)]
-
-
-def _spans(chunk: str, code: bool, spans: bool) -> list[tuple[str, bool]]:
-    parts, pos = [], 0
-    for m in _CODE_SPAN.finditer(chunk) if spans and not code else []:
-        parts += [(chunk[pos : m.start()], False), (m.group(), True)]
-        pos = m.end()
-    return [*parts, (chunk[pos:], code)]
-
-
-def _links(text: str) -> list[tuple[int, int, str]]:
-    """``(line, column, target)`` of every link, image and link definition outside code."""
-    prose = "".join(re.sub(r"[^\n]", " ", p) if c else p for p, c in _segments(text, True))
-    starts = [(m.start(2), m[2]) for m in (*_LINK.finditer(prose), *_REF_DEF.finditer(prose))]
-    return sorted((prose.count("\n", 0, s) + 1, s - prose.rfind("\n", 0, s), t) for s, t in starts)
+    return heading or (
+        "Home" if stem.lower() in ("index", "readme") else safety.plain(stem).capitalize()
+    )
 
 
 def _broken(target: str, page: str, files: set[str]) -> str | None:
     """Why a relative link from ``page`` reaches no published file, or None."""
     path = unquote(re.split(r"[#?]", target, maxsplit=1)[0])
-    if not path or target.startswith("/") or _SCHEME.match(target) or _unsafe_url(target):
+    if (
+        not path
+        or target.startswith("/")
+        or safety.SCHEME.match(target)
+        or safety.unsafe_url(target)
+    ):
         return None  # not a relative link; unsafe ones are removed and reported as such
     resolved = posixpath.normpath(posixpath.join(posixpath.dirname(page), path))
     if {resolved, posixpath.normpath(f"{resolved}/index.md")} & files:
@@ -354,73 +289,3 @@ def _broken(target: str, page: str, files: set[str]) -> str | None:
     if resolved == ".." or resolved.startswith("../"):
         return f"the link '{target}' leaves the docs folder; link to pages inside it"
     return f"the link '{target}' points at '{resolved}', which is not in the docs folder"
-
-
-def _unsafe_url(url: str) -> bool:
-    scheme = _SCHEME.match(re.sub(r"[\x00-\x20\\]+", "", html.unescape(url)))
-    return scheme is not None and not re.fullmatch(r"https?|mailto|ftps?", scheme[1], re.I)
-
-
-def _clean(text: str) -> str:
-    """Front matter (MkDocs puts it in pages unescaped), raw HTML, attributes and script links
-    removed outside code; lines kept."""
-    text = _FRONT.sub(lambda m: "\n" * m[0].count("\n"), text, count=1)
-    text = "".join(p if code else _clean_prose(p) for p, code in _segments(text, True))
-    parts = _segments(text)  # then no "<" in any form in headings: MkDocs titles are unescaped
-    return "".join(p if c else _H_LINE.sub(lambda m: _ANGLE.sub("", m[0]), p) for p, c in parts)
-
-
-def _clean_prose(text: str) -> str:
-    """Remove until nothing changes (removing can join a new tag), then escape ``<``."""
-
-    def blank(m: re.Match[str]) -> str:
-        return m.group() if _AUTOLINK.fullmatch(m.group()) else "\n" * m.group().count("\n")
-
-    def link(m: re.Match[str]) -> str:
-        return m.group(1) + ("#" if _unsafe_url(m.group(2)) else m.group(2))
-
-    while True:
-        new = _TAG.sub(blank, _RAW_BLOCK.sub(blank, text))
-        new = _LINK.sub(link, _REF_DEF.sub(link, _ATTRS.sub("", new)))
-        if new == text:
-            return _LEFTOVER.sub(lambda m: m.group(1) or "&lt;", text)
-        text = new
-
-
-@functools.cache
-def _renderer() -> Any:
-    names = [ext if isinstance(ext, str) else next(iter(ext)) for ext in MARKDOWN_EXTENSIONS]
-    configs = {k: v for ext in MARKDOWN_EXTENSIONS if isinstance(ext, dict) for k, v in ext.items()}
-    import markdown  # only when docs are rendered: `portal validate` seldom needs it
-
-    return markdown.Markdown(extensions=names, extension_configs=configs)
-
-
-class _Audit(HTMLParser):
-    """:meth:`check` renders Markdown as the portal will: tags, attributes, URLs off the lists."""
-
-    safe = True
-
-    @classmethod
-    def check(cls, text: str) -> bool:
-        audit, rendered = cls(), _renderer().reset().convert(text)
-        audit.feed(rendered)
-        audit.close()
-        h1s = [html.unescape(_TAG.sub("", h)) for h in re.findall(r"<h1.*?</h1>", rendered, re.S)]
-        return audit.safe and not any("<" in h or ">" in h for h in h1s)  # MkDocs page titles
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        ok = _HTML_TAGS.fullmatch(tag) and all(self.allowed(n, v or "") for n, v in attrs)
-        self.safe = self.safe and bool(ok)
-
-    @staticmethod
-    def allowed(name: str, value: str) -> bool:
-        if name in ("href", "src"):
-            return not _unsafe_url(value)
-        return bool(_ALIGN.fullmatch(value) if name == "style" else _HTML_ATTRS.fullmatch(name))
-
-    def handle_decl(self, decl: str) -> None:  # noqa: ARG002
-        self.safe = False
-
-    handle_startendtag = handle_starttag
-    handle_comment = handle_pi = unknown_decl = handle_decl  # type: ignore[assignment]

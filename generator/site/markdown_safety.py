@@ -1,0 +1,155 @@
+"""Untrusted Markdown made safe to publish (security.md, Part C): what TechDocs pages
+may contain once the portal has cleaned them, and the check that the rendered HTML
+holds nothing else. Separate from :mod:`generator.site.techdocs`, which finds, reads
+and publishes the docs, so each can be read on its own."""
+
+from __future__ import annotations
+
+import functools
+import html
+import re
+from html.parser import HTMLParser
+from typing import Any
+
+# fmt: off
+MARKDOWN_EXTENSIONS: list[str | dict[str, dict[str, Any]]] = [
+    {"toc": {"permalink": True}}, "admonition", "pymdownx.details",
+    {"pymdownx.tabbed": {"alternate_style": True}}, "pymdownx.caret", "pymdownx.critic",
+    "pymdownx.inlinehilite", "pymdownx.magiclink", "pymdownx.mark", "pymdownx.smartsymbols",
+    {"pymdownx.highlight": {"linenums": True, "pygments_lang_class": True}},
+    "pymdownx.superfences", {"pymdownx.betterem": {"smart_enable": "all"}},
+    {"pymdownx.tasklist": {"custom_checkbox": True}}, "pymdownx.tilde",
+    "tables", "def_list", "footnotes", "abbr",
+]
+# fmt: on
+"""techdocs-core's Markdown extensions for mkdocs.yml, minus attr_list and md_in_html (they bring
+attributes and HTML back), pymdownx.snippets (it pastes build-machine files into pages), emoji
+(it needs ``!!python/name`` tags) and those not installed (PlantUML, Graphviz, sane_lists)."""
+
+SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):")
+_FENCE = re.compile(r"(`{3,}|~{3,})")
+_CODE_SPAN = re.compile(r"(?<![\\`])(`+)(?!`)(.+?)(?<!`)\1(?!`)")
+_RAW = r"script|style|iframe|object|embed|template|textarea|noscript|noembed|xmp|svg|math"
+_RAW_BLOCK = re.compile(rf"<!--.*?-->|<({_RAW}|title|select)\b.*?</\1\s*>", re.I | re.S)
+_TAG = re.compile(r"</?[A-Za-z][^<>]*>|<[!?][^<>]*>")
+_AUTOLINK = re.compile(r"<(?:https?://|mailto:)[^\s<>]*>|<[^\s<>@/]+@[^\s<>@]+>")
+_LEFTOVER = re.compile(rf"({_AUTOLINK.pattern})|<(?=[A-Za-z/!?])")
+_ATTRS = re.compile(r"\{[ \t]*[:#.][^}\n]*\}|\{(?![=+~>-]{2})[^}\n]*=[^}\n]*\}")  # not critic
+_LINK = re.compile(r"(\]\(\s*<?)((?:[^\s()<>]|\([^\s()]*\))*)")
+_REF_DEF = re.compile(r"^( {0,3}\[[^\]\n]+\]:[ \t]*<?)([^\s>]*)", re.M)
+_FRONT = re.compile(r"\A-{3}[ \t]*\n.*?\n(?:\.{3}|-{3})[ \t]*\n", re.S)
+_H_LINE = re.compile(r"^ {0,3}#.*|^.+(?=\n=+[ \t]*$)", re.M)
+_ANGLE = re.compile(r"\\?[<>]|&(?:lt|gt|#0*6[02]|#x0*3[ce]);?", re.I)
+_HTML_TAGS = re.compile(
+    r"a|abbr|blockquote|br|code|dd|del|details|div|dl|dt|em|h[1-6]|hr|img|input|ins|label|li"
+    r"|mark|ol|p|pre|span|strong|sub|summary|sup|table|tbody|td|th|thead|tr|ul"
+)
+_HTML_ATTRS = re.compile(r"alt|checked|class|data-tabs|disabled|for|id|name|open|title|type")
+_ALIGN = re.compile(r"text-align: (?:left|right|center);")
+
+
+def plain(text: str) -> str:
+    """A title safe in HTML without escaping: no tags, no ``<>"``, ``&`` escaped."""
+    bare = re.sub(r'[<>"\x00-\x1f]', "", html.unescape(_TAG.sub("", _RAW_BLOCK.sub("", text))))
+    return html.escape(" ".join(bare.split()), quote=False)
+
+
+def segments(text: str, spans: bool = False) -> list[tuple[str, bool]]:
+    """``(part, is_code)``: fenced code (in column 1, closed) and prose, cut at code spans."""
+    out, buf, fence = list[tuple[str, bool]](), list[str](), ""
+    for line in re.split(r"(?<=\n)", text):
+        opening = None if fence else _FENCE.match(line)
+        if opening:
+            out.append(("".join(buf), False))
+            buf, fence = [], opening.group(1)
+        buf.append(line)
+        if fence and not opening and line.rstrip() == fence:
+            out.append(("".join(buf), True))
+            buf, fence = [], ""
+    out.append(("".join(buf), False))
+    return [p for chunk, code in out if chunk for p in _spans(chunk, code, spans)]
+
+
+def _spans(chunk: str, code: bool, spans: bool) -> list[tuple[str, bool]]:
+    parts, pos = [], 0
+    for m in _CODE_SPAN.finditer(chunk) if spans and not code else []:
+        parts += [(chunk[pos : m.start()], False), (m.group(), True)]
+        pos = m.end()
+    return [*parts, (chunk[pos:], code)]
+
+
+def links(text: str) -> list[tuple[int, int, str]]:
+    """``(line, column, target)`` of every link, image and link definition outside code."""
+    prose = "".join(re.sub(r"[^\n]", " ", p) if c else p for p, c in segments(text, True))
+    starts = [(m.start(2), m[2]) for m in (*_LINK.finditer(prose), *_REF_DEF.finditer(prose))]
+    return sorted((prose.count("\n", 0, s) + 1, s - prose.rfind("\n", 0, s), t) for s, t in starts)
+
+
+def unsafe_url(url: str) -> bool:
+    scheme = SCHEME.match(re.sub(r"[\x00-\x20\\]+", "", html.unescape(url)))
+    return scheme is not None and not re.fullmatch(r"https?|mailto|ftps?", scheme[1], re.I)
+
+
+def clean(text: str) -> str:
+    """Front matter (MkDocs puts it in pages unescaped), raw HTML, attributes and script links
+    removed outside code; lines kept."""
+    text = _FRONT.sub(lambda m: "\n" * m[0].count("\n"), text, count=1)
+    text = "".join(p if code else _clean_prose(p) for p, code in segments(text, True))
+    parts = segments(text)  # then no "<" in any form in headings: MkDocs titles are unescaped
+    return "".join(p if c else _H_LINE.sub(lambda m: _ANGLE.sub("", m[0]), p) for p, c in parts)
+
+
+def _clean_prose(text: str) -> str:
+    """Remove until nothing changes (removing can join a new tag), then escape ``<``."""
+
+    def blank(m: re.Match[str]) -> str:
+        return m.group() if _AUTOLINK.fullmatch(m.group()) else "\n" * m.group().count("\n")
+
+    def link(m: re.Match[str]) -> str:
+        return m.group(1) + ("#" if unsafe_url(m.group(2)) else m.group(2))
+
+    while True:
+        new = _TAG.sub(blank, _RAW_BLOCK.sub(blank, text))
+        new = _LINK.sub(link, _REF_DEF.sub(link, _ATTRS.sub("", new)))
+        if new == text:
+            return _LEFTOVER.sub(lambda m: m.group(1) or "&lt;", text)
+        text = new
+
+
+@functools.cache
+def renderer() -> Any:
+    names = [ext if isinstance(ext, str) else next(iter(ext)) for ext in MARKDOWN_EXTENSIONS]
+    configs = {k: v for ext in MARKDOWN_EXTENSIONS if isinstance(ext, dict) for k, v in ext.items()}
+    import markdown  # only when docs are rendered: `portal validate` seldom needs it
+
+    return markdown.Markdown(extensions=names, extension_configs=configs)
+
+
+class Audit(HTMLParser):
+    """:meth:`check` renders Markdown as the portal will: tags, attributes, URLs off the lists."""
+
+    safe = True
+
+    @classmethod
+    def check(cls, text: str) -> bool:
+        audit, rendered = cls(), renderer().reset().convert(text)
+        audit.feed(rendered)
+        audit.close()
+        h1s = [html.unescape(_TAG.sub("", h)) for h in re.findall(r"<h1.*?</h1>", rendered, re.S)]
+        return audit.safe and not any("<" in h or ">" in h for h in h1s)  # MkDocs page titles
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        ok = _HTML_TAGS.fullmatch(tag) and all(self.allowed(n, v or "") for n, v in attrs)
+        self.safe = self.safe and bool(ok)
+
+    @staticmethod
+    def allowed(name: str, value: str) -> bool:
+        if name in ("href", "src"):
+            return not unsafe_url(value)
+        return bool(_ALIGN.fullmatch(value) if name == "style" else _HTML_ATTRS.fullmatch(name))
+
+    def handle_decl(self, decl: str) -> None:  # noqa: ARG002
+        self.safe = False
+
+    handle_startendtag = handle_starttag
+    handle_comment = handle_pi = unknown_decl = handle_decl  # type: ignore[assignment]
