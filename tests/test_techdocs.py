@@ -89,6 +89,8 @@ def test_fixture_findings_are_exact():
         ("techdocs.broken-link", "broken/site/pages/index.md", 4, 18),  # ![..](img/nope.png)
         ("techdocs.broken-link", "broken/site/pages/index.md", 6, 52),  # ../../ leaves docs
         ("techdocs.broken-link", "broken/site/pages/index.md", 8, 10),  # [later]: also-gone.md
+        ("techdocs.broken-link", "broken/site/pages/index.md", 10, 23),  # (setup.sh): skipped
+        ("techdocs.skipped-file", "broken/site/pages/setup.sh", 1, 1),
         ("techdocs.unsafe", "hostile/docs/broken-fence.md", 1, 1),  # replaced by NOTICE
         ("techdocs.skipped-file", "hostile/docs/evil.html", 1, 1),
         ("techdocs.unsafe", "hostile/docs/index.md", 1, 1),  # first line with removed HTML
@@ -112,6 +114,10 @@ def test_finding_messages_say_what_is_wrong():
         "the link 'gone.md' points at 'gone.md', which is not in the docs folder"
     )
     assert "leaves the docs folder" in messages[("broken/site/pages/index.md", 6)]
+    assert messages[("broken/site/pages/index.md", 10)] == (
+        "the link 'setup.sh' points at 'setup.sh', which is not published (only pages, "
+        "images, PDF and data files are); link to it in the repository instead"
+    )
     assert messages[("refs/catalog-info.yaml", 6)] == "'refs' has no mkdocs.yml; add one"
     assert "outside the repository" in messages[("refs/catalog-info.yaml", 17)]
 

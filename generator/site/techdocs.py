@@ -142,6 +142,7 @@ class _Reader:
         """The site ``ref`` names; raises :class:`_Stop` when there is none to read."""
         mkdocs, doc = self._config(self._folder(ref))
         docs = self._docs_dir(mkdocs, doc)
+        self.skipped: set[str] = set()
         self.files = set(files := self._files(docs))
         pages = {rel: self._page(docs, rel) for rel in filter(_MD.fullmatch, files)}
         self.titles = {rel: _title(rel, text) for rel, text in pages.items()}
@@ -200,6 +201,7 @@ class _Reader:
                 elif not _PUBLISHED.fullmatch(path.suffix):
                     message = f"'{path.suffix}' files are not published (images, PDF, data only)"
                     self.report(_Stop("techdocs.skipped-file", message, self.at(path)))
+                    self.skipped.add(path.relative_to(docs).as_posix())
                 elif path.is_file():
                     out.append(path.relative_to(docs).as_posix())
         return sorted(out)
@@ -221,7 +223,7 @@ class _Reader:
             return NOTICE
         file = self.at(docs / rel)[0]
         for line, col, target in safety.links(text):
-            if problem := _broken(target, rel, self.files):
+            if problem := _broken(target, rel, self.files, self.skipped):
                 self.report(_Stop("techdocs.broken-link", problem, (file, line, col)))
         clean = safety.clean(text)
         pairs = zip(text.split("\n"), clean.split("\n"), strict=True)
@@ -273,7 +275,7 @@ def _title(rel: str, text: str) -> str:
     )
 
 
-def _broken(target: str, page: str, files: set[str]) -> str | None:
+def _broken(target: str, page: str, files: set[str], skipped: set[str]) -> str | None:
     """Why a relative link from ``page`` reaches no published file, or None."""
     path = unquote(re.split(r"[#?]", target, maxsplit=1)[0])
     if (
@@ -288,4 +290,9 @@ def _broken(target: str, page: str, files: set[str]) -> str | None:
         return None
     if resolved == ".." or resolved.startswith("../"):
         return f"the link '{target}' leaves the docs folder; link to pages inside it"
+    if resolved in skipped:
+        return (
+            f"the link '{target}' points at '{resolved}', which is not published (only pages, "
+            "images, PDF and data files are); link to it in the repository instead"
+        )
     return f"the link '{target}' points at '{resolved}', which is not in the docs folder"
