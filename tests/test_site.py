@@ -200,3 +200,27 @@ def test_validate_and_build_agree_on_a_broken_docs_link(tmp_path, capsys):
     assert rc == 1
     assert "techdocs.broken-link" in capsys.readouterr().out
     assert not site.exists()
+
+
+def test_broken_docs_links_made_warnings_still_build(tmp_path):
+    """portal.yaml may lower techdocs.broken-link; MkDocs builds strictly, so the
+    published page must not keep the dead links (found on backstage/demo's docs)."""
+    service = tmp_path / "catalog" / "svc"
+    (service / "docs" / "files").mkdir(parents=True)
+    (service / "catalog-info.yaml").write_text(
+        "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: svc\n"
+        "  annotations:\n    backstage.io/techdocs-ref: dir:.\n"
+        "spec:\n  type: service\n  lifecycle: production\n  owner: user:someone\n"
+    )
+    (service / "mkdocs.yml").write_text("site_name: Svc\n")
+    (service / "docs" / "files" / "setup.py").write_text("print('hi')\n")
+    (service / "docs" / "index.md").write_text(
+        "# Svc\n\nSee [the runbook](runbook.md) and [the script](files/setup.py).\n\n"
+        "`[in code](gone.md)` stays as written.\n"
+    )
+    severity = {"ref.dangling": Severity.OFF, "techdocs.broken-link": Severity.WARNING}
+    config = dataclasses.replace(load_config(REPO), severity=severity)
+    site = _build(tmp_path, tmp_path / "catalog", config=config)
+    page = (site / "catalog/default/component/svc/docs/index.html").read_text()
+    assert 'href="#"' in page and "runbook.md" not in page and "setup.py" not in page
+    assert "[in code](gone.md)" in page

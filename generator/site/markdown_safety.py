@@ -99,6 +99,20 @@ def clean(text: str) -> str:
     return "".join(p if c else _H_LINE.sub(lambda m: _ANGLE.sub("", m[0]), p) for p, c in parts)
 
 
+def relink(text: str, targets: set[str], to: str = "#") -> str:
+    """``text`` with its links to any of ``targets`` (outside code) pointing at ``to``:
+    MkDocs builds the site in strict mode, where a dead link stops the build even when
+    ``portal.yaml`` made broken links a warning."""
+
+    def swap(m: re.Match[str]) -> str:
+        return m.group(1) + (to if m.group(2) in targets else m.group(2))
+
+    if not targets:
+        return text
+    parts = segments(text, True)
+    return "".join(p if code else _LINK.sub(swap, _REF_DEF.sub(swap, p)) for p, code in parts)
+
+
 def _clean_prose(text: str) -> str:
     """Remove until nothing changes (removing can join a new tag), then escape ``<``."""
 

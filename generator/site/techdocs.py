@@ -221,10 +221,11 @@ class _Reader:
         except _Stop as stop:
             self.report(stop)
             return NOTICE
-        file = self.at(docs / rel)[0]
+        file, broken = self.at(docs / rel)[0], set()
         for line, col, target in safety.links(text):
             if problem := _broken(target, rel, self.files, self.skipped):
                 self.report(_Stop("techdocs.broken-link", problem, (file, line, col)))
+                broken.add(target)
         clean = safety.clean(text)
         pairs = zip(text.split("\n"), clean.split("\n"), strict=True)
         changed = [n for n, (old, new) in enumerate(pairs, 1) if old != new]
@@ -234,6 +235,7 @@ class _Reader:
         if changed:
             message = f"raw HTML, attributes or script links on {len(changed)} line(s): removed"
             self.report(_Stop("techdocs.unsafe", message, (file, changed[0], 1)))
+        clean = safety.relink(clean, broken)  # reported; the page is published without them
         return "\n" + clean if _META.match(clean) else clean  # no meta data for MkDocs
 
     def _nav(self, raw: Any, src: tuple[Path, YamlDoc], at: tuple[Any, ...]) -> list[NavItem]:
