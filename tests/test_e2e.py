@@ -113,3 +113,13 @@ def test_kind_index_filters_in_the_browser(served, page):
     assert 0 < visible < total
     assert page.locator(".md-tabs__item--active").inner_text().strip() == "Catalog"
     assert page.problems == []
+
+
+def test_pages_outside_the_navigation_mark_their_tab(served, page):
+    """Entity pages and TechDocs are not in the navigation; the portal marks their tab."""
+    page.goto(served + "catalog/default/component/fnol-service/")
+    assert page.locator(".md-tabs__item--active").inner_text().strip() == "Catalog"
+    page.goto(served + "catalog/default/component/fnol-service/docs/")
+    assert page.locator(".md-tabs__item--active").inner_text().strip() == "Docs"
+    page.screenshot(path=str(ARTIFACTS / "techdocs.png"), full_page=True)
+    assert page.problems == []

@@ -22,13 +22,15 @@
       });
     });
   }
-  // Entity pages and kind indexes are not in the navigation (there are thousands), so
-  // the theme marks no tab for them: mark "Catalog", the tab they belong under.
+  // Entity pages, kind indexes and TechDocs are not in the navigation (there are
+  // thousands), so the theme marks no tab for them: mark the tab they belong under.
   function markTab() {
-    if (!/\/(kinds|catalog)\//.test(location.pathname)) { return; }
-    if (document.querySelector(".md-tabs__item--active")) { return; }
+    var path = location.pathname;
+    var tab = /\/catalog\/.+\/docs\//.test(path) ? /\/techdocs\/$/
+      : /\/(kinds|catalog)\//.test(path) ? /\/kinds\/$/ : null;
+    if (!tab || document.querySelector(".md-tabs__item--active")) { return; }
     document.querySelectorAll("a.md-tabs__link").forEach(function (link) {
-      if (/\/kinds\/$/.test(new URL(link.href, location.href).pathname)) {
+      if (tab.test(new URL(link.href, location.href).pathname)) {
         link.closest(".md-tabs__item").classList.add("md-tabs__item--active");
       }
     });
