@@ -279,7 +279,10 @@ class _Loader:
         Only a folder strictly below the Template's own folder counts: otherwise a
         Template with ``url: ..`` would make every file beside or above it (itself
         included) a skeleton, and a pull request could hide broken entities from
-        validation that way. Steps that are not mappings are left to the schema check.
+        validation that way. The skeleton is that folder's top: steps often fetch part
+        of it (``./skeleton/ci``) or a part a parameter picks
+        (``./skeleton/${{ parameters.stack }}``), and the rest is skeleton all the same.
+        Steps that are not mappings are left to the schema check.
         """
         steps = data.get("spec", {}).get("steps") if isinstance(data.get("spec"), dict) else None
         for step in steps if isinstance(steps, list) else []:
@@ -293,7 +296,7 @@ class _Loader:
                     continue
                 skeleton = Path(os.path.normpath(path.parent / url))
                 if skeleton != path.parent and skeleton.is_relative_to(path.parent):
-                    self.skeletons.add(skeleton)
+                    self.skeletons.add(path.parent / skeleton.relative_to(path.parent).parts[0])
 
     def _report_include_cycles(self) -> None:
         by_name = {self.display(p): p for p in self.files}

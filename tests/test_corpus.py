@@ -73,7 +73,7 @@ def test_valid_corpus_as_a_folder_has_no_findings():
     catalog = load_catalog([VALID], _config())
     assert [str(f) for f in catalog.findings] == []
     # Not vacuous: every document was read (the skeleton and data files were not).
-    assert len(catalog) == 28
+    assert len(catalog) == 29
     assert {e.kind for e in catalog} == {
         "Group",
         "User",
@@ -139,7 +139,7 @@ def test_valid_corpus_reads_bom_crlf_anchors_and_placeholders():
     assert template.spec["steps"][0]["input"]["values"]["name"] == "${{ parameters.name }}"
     # The Location reads extra.yaml once, whether by target, glob or folder walk.
     assert catalog.files.count("tests/data/catalog/valid/locations/extra.yaml") == 1
-    assert catalog.documents == 28
+    assert catalog.documents == 29
 
 
 # ---------------------------------------------------------------- invalid corpus

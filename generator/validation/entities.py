@@ -13,6 +13,7 @@ from generator.model import formats
 from generator.model.entity import Entity, SourceDoc
 from generator.model.kinds import KINDS, KINDS_BY_LOWER
 from generator.model.refs import DEFAULT_NAMESPACE, EntityRef
+from generator.placeholders import Unresolved
 from generator.validation.schema import checker, describe, dotted
 
 Path = tuple[str | int, ...]
@@ -116,7 +117,7 @@ def _envelope(doc: _Doc, data: dict[str, Any]) -> bool:
         ):
             problems.append(("metadata", "namespace"))
     for path in problems:
-        found = _get(data, path)
+        found = _value_at(data, path)
         what = "is missing" if found is _MISSING else f"is {describe(found)}"
         doc.add(
             "entity.envelope",
@@ -130,9 +131,14 @@ def _envelope(doc: _Doc, data: dict[str, Any]) -> bool:
 _MISSING: Any = object()
 
 
-def _get(data: Any, path: Path) -> Any:
+def _value_at(data: Any, path: Path) -> Any:
+    """The value at ``path`` through mappings and lists, or ``_MISSING``."""
     for part in path:
-        if not isinstance(data, dict) or part not in data:
+        if isinstance(data, dict):
+            inside = part in data
+        else:
+            inside = isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data)
+        if not inside:
             return _MISSING
         data = data[part]
     return data
@@ -207,4 +213,6 @@ def _schema(doc: _Doc, schema_id: str, data: dict[str, Any]) -> None:
         # status already have their own finding.
         if err.path[:1] in (("kind",), ("apiVersion",)) or err.path[:1] in ((f,) for f in _FOREIGN):
             continue
+        if isinstance(_value_at(data, err.path), Unresolved):
+            continue  # a placeholder that could not be read: its own finding says so
         doc.add(err.code, err.path, err.message, key=err.on_key)
