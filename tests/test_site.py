@@ -224,3 +224,27 @@ def test_broken_docs_links_made_warnings_still_build(tmp_path):
     page = (site / "catalog/default/component/svc/docs/index.html").read_text()
     assert 'href="#"' in page and "runbook.md" not in page and "setup.py" not in page
     assert "[in code](gone.md)" in page
+
+
+@pytest.mark.parametrize(
+    ("target", "code"),
+    [
+        ("./missing.yaml", "placeholder.missing"),
+        ("../../../../etc/passwd", "location.outside-repo"),
+    ],
+)
+def test_api_definition_not_read_still_builds_when_made_a_warning(tmp_path, target, code):
+    """Found by running the portal on catalogs from the wild: with the placeholder's
+    finding lowered to a warning, the page said nothing of its definition but crashed."""
+    catalog = tmp_path / "catalog"
+    catalog.mkdir()
+    (catalog / "api.yaml").write_text(
+        "apiVersion: backstage.io/v1alpha1\nkind: API\nmetadata:\n  name: demo-api\n"
+        "spec:\n  type: openapi\n  lifecycle: production\n  owner: user:someone\n"
+        f"  definition:\n    $text: {target}\n"
+    )
+    severity = {"ref.dangling": Severity.OFF, code: Severity.WARNING}
+    config = dataclasses.replace(load_config(REPO), severity=severity)
+    site = _build(tmp_path, catalog, config=config)
+    page = (site / "catalog/default/api/demo-api/index.html").read_text()
+    assert f"<code>{target}</code>, which could not be read" in page

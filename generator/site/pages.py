@@ -136,15 +136,18 @@ def _definition(entity: Entity, extra: dict[str, str]) -> dict[str, Any] | None:
     definition = entity.spec.get("definition")
     if entity.kind != "API" or not isinstance(definition, str):
         return None
-    remote = getattr(definition, "url", None)
-    if remote is not None:
-        return {"remote": safe_url(remote), "summary": None, "raw": None, "raw_file": None}
+    target = getattr(definition, "url", None)  # a placeholder that was not read
+    if target is not None:
+        remote = safe_url(target)
+        unread = None if remote else str(target)  # a local file: missing, or refused
+        return {"remote": remote, "unread": unread, "summary": None, "raw": None}
     raw_file = None
     if len(definition) > apidocs.INLINE_LIMIT:
         raw_file = "definition.txt"
         extra[f"{paths.entity_dir(entity.key)}/{raw_file}"] = definition
     return {
         "remote": None,
+        "unread": None,
         "summary": apidocs.summarise(str(entity.spec.get("type", "")), definition),
         "raw": None if raw_file else definition,
         "raw_file": raw_file,
