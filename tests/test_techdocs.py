@@ -114,9 +114,18 @@ def test_finding_messages_say_what_is_wrong():
         "the link 'gone.md' points at 'gone.md', which is not in the docs folder"
     )
     assert "leaves the docs folder" in messages[("broken/site/pages/index.md", 6)]
+    assert messages[("hostile/docs/broken-fence.md", 1)] == (
+        "not published: once rendered, the page holds a <script> element, which the portal "
+        "does not allow; rewrite that part in plain Markdown"
+    )
     assert messages[("broken/site/pages/index.md", 10)] == (
-        "the link 'setup.sh' points at 'setup.sh', which is not published (only pages, "
-        "images, PDF and data files are); link to it in the repository instead"
+        "the link 'setup.sh' points at 'setup.sh', a file the portal does not publish: "
+        "'.sh' files are not (pages, images, PDF and data files are); link to it in the "
+        "repository instead"
+    )
+    assert messages[("hostile/docs/logo.svg", 1)] == (
+        "not published: SVG and HTML files can run scripts when opened on the portal's "
+        "site; use PNG"
     )
     assert messages[("refs/catalog-info.yaml", 6)] == "'refs' has no mkdocs.yml; add one"
     assert "outside the repository" in messages[("refs/catalog-info.yaml", 17)]
@@ -402,3 +411,21 @@ def test_every_page_starts_with_its_sites_navigation():
         "\n\n"
     )
     assert page_header(good, "index.md", "E").startswith("[E](../) › **Good Service** · ")
+
+
+# --- found in real docs (backstage/demo, redhat-developer/rhdh, one-platform) -----------
+
+
+def test_a_code_block_with_a_file_name_is_published(tmp_path):
+    page = '# Svc\n\n```yaml title="app-config.yaml"\napp:\n  title: Svc\n```\n'
+    sites, findings = _tmp_repo(tmp_path, {"index.md": page})
+    assert [f for f in findings if f.code != "ref.dangling"] == []
+    assert sites[0].pages["index.md"] == page
+
+
+def test_front_matter_is_dropped_quietly_and_gives_the_title(tmp_path):
+    page = "---\ntitle: Service overview\nsidebar_label: Overview\n---\n\n# Svc\n\nText.\n"
+    sites, findings = _tmp_repo(tmp_path, {"index.md": page, "other.md": "# Other\n"})
+    assert findings == []
+    assert "sidebar_label" not in sites[0].pages["index.md"]
+    assert sites[0].nav[0] == ("Service overview", "index.md")

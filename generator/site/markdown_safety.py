@@ -38,13 +38,16 @@ _ATTRS = re.compile(r"\{[ \t]*[:#.][^}\n]*\}|\{(?![=+~>-]{2})[^}\n]*=[^}\n]*\}")
 _LINK = re.compile(r"(\]\(\s*<?)((?:[^\s()<>]|\([^\s()]*\))*)")
 _REF_DEF = re.compile(r"^( {0,3}\[[^\]\n]+\]:[ \t]*<?)([^\s>]*)", re.M)
 _FRONT = re.compile(r"\A-{3}[ \t]*\n.*?\n(?:\.{3}|-{3})[ \t]*\n", re.S)
+_FM_TITLE = re.compile(r"^title:[ \t]*(.+?)[ \t]*$", re.M)
 _H_LINE = re.compile(r"^ {0,3}#.*|^.+(?=\n=+[ \t]*$)", re.M)
 _ANGLE = re.compile(r"\\?[<>]|&(?:lt|gt|#0*6[02]|#x0*3[ce]);?", re.I)
 _HTML_TAGS = re.compile(
     r"a|abbr|blockquote|br|code|dd|del|details|div|dl|dt|em|h[1-6]|hr|img|input|ins|label|li"
     r"|mark|ol|p|pre|span|strong|sub|summary|sup|table|tbody|td|th|thead|tr|ul"
 )
-_HTML_ATTRS = re.compile(r"alt|checked|class|data-tabs|disabled|for|id|name|open|title|type")
+_HTML_ATTRS = re.compile(
+    r"alt|checked|class|colspan|data-tabs|disabled|for|id|name|open|rowspan|title|type"
+)  # colspan: the title row of a code block with a file name (```yaml title="x.yaml")
 _ALIGN = re.compile(r"text-align: (?:left|right|center);")
 
 
@@ -88,6 +91,18 @@ def links(text: str) -> list[tuple[int, int, str]]:
 def unsafe_url(url: str) -> bool:
     scheme = SCHEME.match(re.sub(r"[\x00-\x20\\]+", "", html.unescape(url)))
     return scheme is not None and not re.fullmatch(r"https?|mailto|ftps?", scheme[1], re.I)
+
+
+def front_matter(text: str) -> tuple[int, str | None]:
+    """How many lines the page's front matter takes (0 without one), and its ``title``.
+    MkDocs prints front matter into pages unescaped, so :func:`clean` drops it; its
+    title is still the page's title, made safe with :func:`plain`."""
+    block = _FRONT.match(text)
+    if block is None:
+        return 0, None
+    title = _FM_TITLE.search(block.group())
+    name = plain(title.group(1).strip("'\"")) if title else ""
+    return block.group().count("\n"), name or None
 
 
 def clean(text: str) -> str:
@@ -140,21 +155,30 @@ def renderer() -> Any:
 
 
 class Audit(HTMLParser):
-    """:meth:`check` renders Markdown as the portal will: tags, attributes, URLs off the lists."""
+    """:meth:`problem` renders Markdown as the portal will and names the first tag,
+    attribute or URL off the lists, if any."""
 
-    safe = True
+    found: str | None = None
 
     @classmethod
-    def check(cls, text: str) -> bool:
+    def problem(cls, text: str) -> str | None:
+        """What in ``text``, once rendered, the portal does not publish; None if nothing."""
         audit, rendered = cls(), renderer().reset().convert(text)
         audit.feed(rendered)
         audit.close()
         h1s = [html.unescape(_TAG.sub("", h)) for h in re.findall(r"<h1.*?</h1>", rendered, re.S)]
-        return audit.safe and not any("<" in h or ">" in h for h in h1s)  # MkDocs page titles
+        if audit.found is None and any("<" in h or ">" in h for h in h1s):
+            return "a '<' or '>' in a top heading"  # MkDocs puts page titles in unescaped
+        return audit.found
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        ok = _HTML_TAGS.fullmatch(tag) and all(self.allowed(n, v or "") for n, v in attrs)
-        self.safe = self.safe and bool(ok)
+        if self.found is not None:
+            return
+        if not _HTML_TAGS.fullmatch(tag):
+            self.found = f"a <{tag}> element"
+        for name, value in attrs:
+            if self.found is None and not self.allowed(name, value or ""):
+                self.found = f"the attribute {name}={(value or '')[:40]!r} on <{tag}>"
 
     @staticmethod
     def allowed(name: str, value: str) -> bool:
@@ -163,7 +187,7 @@ class Audit(HTMLParser):
         return bool(_ALIGN.fullmatch(value) if name == "style" else _HTML_ATTRS.fullmatch(name))
 
     def handle_decl(self, decl: str) -> None:  # noqa: ARG002
-        self.safe = False
+        self.found = self.found or "a comment or declaration"
 
     handle_startendtag = handle_starttag
     handle_comment = handle_pi = unknown_decl = handle_decl  # type: ignore[assignment]

@@ -143,9 +143,12 @@ class _Reader:
         mkdocs, doc = self._config(self._folder(ref))
         docs = self._docs_dir(mkdocs, doc)
         self.skipped: set[str] = set()
+        self.meta_titles: dict[str, str | None] = {}  # front matter titles, by page
         self.files = set(files := self._files(docs))
         pages = {rel: self._page(docs, rel) for rel in filter(_MD.fullmatch, files)}
-        self.titles = {rel: _title(rel, text) for rel, text in pages.items()}
+        self.titles = {
+            rel: self.meta_titles.get(rel) or _title(rel, text) for rel, text in pages.items()
+        }
         by_path = sorted(self.titles, key=lambda p: (p != "index.md", p.lower()))
         nav: list[NavItem] = [(self.titles[p], p) for p in by_path]  # index.md first
         if "nav" in doc.data:
@@ -199,7 +202,7 @@ class _Reader:
                 if not path.resolve().is_relative_to(self.boundary):
                     self.report(_Stop("techdocs.outside-repo", "links out", self.at(path)))
                 elif not _PUBLISHED.fullmatch(path.suffix):
-                    message = f"'{path.suffix}' files are not published (images, PDF, data only)"
+                    message = f"not published: {_unpublished(path.suffix)}"
                     self.report(_Stop("techdocs.skipped-file", message, self.at(path)))
                     self.skipped.add(path.relative_to(docs).as_posix())
                 elif path.is_file():
@@ -228,9 +231,14 @@ class _Reader:
                 broken.add(target)
         clean = safety.clean(text)
         pairs = zip(text.split("\n"), clean.split("\n"), strict=True)
-        changed = [n for n, (old, new) in enumerate(pairs, 1) if old != new]
-        if not safety.Audit.check(clean):
-            self.report(_Stop("techdocs.unsafe", "not published: still unsafe", (file, 1, 1)))
+        meta_lines, self.meta_titles[rel] = safety.front_matter(text)  # dropped, not HTML
+        changed = [n for n, (old, new) in enumerate(pairs, 1) if old != new and n > meta_lines]
+        if (unsafe := safety.Audit.problem(clean)) is not None:
+            message = (
+                f"not published: once rendered, the page holds {unsafe}, which the portal "
+                "does not allow; rewrite that part in plain Markdown"
+            )
+            self.report(_Stop("techdocs.unsafe", message, (file, 1, 1)))
             return NOTICE
         if changed:
             message = f"raw HTML, attributes or script links on {len(changed)} line(s): removed"
@@ -277,6 +285,18 @@ def _title(rel: str, text: str) -> str:
     )
 
 
+def _unpublished(suffix: str) -> str:
+    """Why files with this suffix are not published, and what to do instead."""
+    if suffix.lower() in (".svg", ".html", ".htm", ".xhtml"):
+        return "SVG and HTML files can run scripts when opened on the portal's site; use PNG"
+    if not suffix:
+        return "files without an extension are not; link to it in the repository instead"
+    return (
+        f"'{suffix}' files are not (pages, images, PDF and data files are); "
+        "link to it in the repository instead"
+    )
+
+
 def _broken(target: str, page: str, files: set[str], skipped: set[str]) -> str | None:
     """Why a relative link from ``page`` reaches no published file, or None."""
     path = unquote(re.split(r"[#?]", target, maxsplit=1)[0])
@@ -293,8 +313,7 @@ def _broken(target: str, page: str, files: set[str], skipped: set[str]) -> str |
     if resolved == ".." or resolved.startswith("../"):
         return f"the link '{target}' leaves the docs folder; link to pages inside it"
     if resolved in skipped:
-        return (
-            f"the link '{target}' points at '{resolved}', which is not published (only pages, "
-            "images, PDF and data files are); link to it in the repository instead"
-        )
+        reason = _unpublished(posixpath.splitext(resolved)[1])
+        what = f"the link '{target}' points at '{resolved}', a file the portal does not publish"
+        return f"{what}: {reason}"
     return f"the link '{target}' points at '{resolved}', which is not in the docs folder"
