@@ -65,9 +65,9 @@ CODES: dict[str, tuple[Severity, str]] = {
     "location.remote": (W, "a url Location target, not followed (no network)"),
     "location.cycle": (E, "Location targets include each other in a loop"),
     "location.invalid-target": (E, "a Location target that cannot be used"),
-    "placeholder.missing": (E, "a $text/$json/$yaml file that does not exist"),
+    "placeholder.missing": (E, "a $text/$json/$yaml/$openapi/$asyncapi file that does not exist"),
     "placeholder.invalid": (E, "a $json/$yaml file that does not parse"),
-    "placeholder.remote": (W, "a remote $text/$json/$yaml URL, left unresolved (no network)"),
+    "placeholder.remote": (W, "a remote placeholder URL, left unresolved (no network)"),
     # TechDocs
     "techdocs.missing": (W, "a techdocs-ref folder without mkdocs.yml"),
     "techdocs.invalid": (E, "a techdocs-ref or mkdocs.yml that cannot be used"),

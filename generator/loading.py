@@ -230,7 +230,9 @@ class _Loader:
             entry.findings.append(finding(code, name, line, col, message))
             return []
 
-        if kind != "file" or "://" in target:
+        # A relative target of a 'url' Location is a file beside it, as Backstage reads
+        # it (relative to the Location's own URL): common in repositories of catalogs.
+        if kind not in ("file", "url") or "://" in target:
             return note(
                 "location.remote",
                 f"the {kind} target '{target}' is not read: the portal works offline; "

@@ -1,6 +1,8 @@
-"""``$text``, ``$json`` and ``$yaml`` placeholders, resolved from local files.
+"""``$text``, ``$json`` and ``$yaml`` placeholders, resolved from local files, and
+``$openapi`` and ``$asyncapi`` (Backstage's OpenAPI module) read as ``$text``: the
+definition's own ``$ref`` to other files are not bundled into it.
 
-A placeholder is a mapping with exactly one key, that key being one of the three.
+A placeholder is a mapping with exactly one key, that key being one of these.
 Paths are relative to the entity's file and must stay in the repository; URLs are left
 unresolved with a warning, because the portal never uses the network.
 """
@@ -19,7 +21,8 @@ from generator.yaml12 import read_yaml
 if TYPE_CHECKING:
     from generator.model.entity import SourceDoc
 
-KEYS = ("$text", "$json", "$yaml")
+KEYS = ("$text", "$json", "$yaml", "$openapi", "$asyncapi")
+_TEXT = ("$text", "$openapi", "$asyncapi")
 
 
 class Unresolved(str):
@@ -110,7 +113,7 @@ class PlaceholderResolver:
             text = file.read_bytes().decode("utf-8-sig")
         except (OSError, UnicodeDecodeError) as exc:
             return ValueError(f"cannot be read as UTF-8 text ({exc})")
-        if kind == "$text":
+        if kind in _TEXT:
             return text
         if kind == "$json":
             try:

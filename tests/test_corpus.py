@@ -73,7 +73,7 @@ def test_valid_corpus_as_a_folder_has_no_findings():
     catalog = load_catalog([VALID], _config())
     assert [str(f) for f in catalog.findings] == []
     # Not vacuous: every document was read (the skeleton and data files were not).
-    assert len(catalog) == 29
+    assert len(catalog) == 31
     assert {e.kind for e in catalog} == {
         "Group",
         "User",
@@ -132,6 +132,8 @@ def test_valid_corpus_reads_bom_crlf_anchors_and_placeholders():
     assert anchored.spec["consumesApis"] == ["payments-api"]
     ledger = catalog.get("api:default/ledger-events")
     assert ledger is not None and ledger.spec["definition"].startswith("asyncapi: 2.6.0\n")
+    again = catalog.get("api:default/ledger-events-again")  # $asyncapi: read as $text
+    assert again is not None and again.spec["definition"] == ledger.spec["definition"]
     hostile = catalog.get("component:default/hostile-strings")
     assert hostile is not None and "<script>alert(1)</script>" in hostile.description
     template = catalog.get("template:default/spring-service")
@@ -139,7 +141,7 @@ def test_valid_corpus_reads_bom_crlf_anchors_and_placeholders():
     assert template.spec["steps"][0]["input"]["values"]["name"] == "${{ parameters.name }}"
     # The Location reads extra.yaml once, whether by target, glob or folder walk.
     assert catalog.files.count("tests/data/catalog/valid/locations/extra.yaml") == 1
-    assert catalog.documents == 29
+    assert catalog.documents == 31
 
 
 # ---------------------------------------------------------------- invalid corpus
