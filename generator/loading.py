@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.config import Config
+from generator.data_files import DataFiles, is_mkdocs
 from generator.diagnostics import Finding, finding
 from generator.errors import ConfigError
 from generator.model.entity import SourceDoc
@@ -25,20 +26,9 @@ from generator.reading import FileRead, Precheck, read_file, read_files
 from generator.yaml12 import YamlDoc
 
 YAML_SUFFIXES = (".yaml", ".yml")
-# TechDocs site configs live beside entities but are not entities.
-_MKDOCS_NAMES = frozenset({"mkdocs.yml", "mkdocs.yaml"})
 # API description documents (referenced by $text or standing alone) are not entities.
 _DEFINITION_KEYS = ("openapi", "asyncapi", "swagger")
 _SKIPPED_DIRS = frozenset({"node_modules", "__pycache__"})
-_SKELETON_ACTIONS = frozenset(
-    {
-        "fetch:template",
-        "fetch:plain",
-        "fetch:template:file",
-        "fetch:plain:file",
-        "fetch:cookiecutter",
-    }
-)
 
 
 @dataclass(slots=True)
@@ -71,7 +61,7 @@ class _Loader:
         # Location file -> target file -> (line, column) of the target in the Location.
         self.includes: dict[Path, dict[Path, tuple[int, int]]] = {}
         self.findings: list[Finding] = []
-        self.skeletons: set[Path] = set()
+        self.data = DataFiles()
         self._names: dict[str, str] = {}  # folder -> display prefix
         self.prefetched: dict[Path, FileRead] = {}
 
@@ -197,12 +187,14 @@ class _Loader:
         entry.findings.extend(
             finding(p.code, name, p.line, p.column, p.message) for p in read.problems
         )
+        if is_mkdocs(entry.path):
+            self.data.note_docs_dir(entry.path, docs)
         for doc in docs:
             data = doc.data
             if isinstance(data, dict) and data.get("kind") == "Location":
                 self._follow(entry, doc, queue)
             elif isinstance(data, dict) and data.get("kind") == "Template":
-                self._note_skeletons(entry.path, data)
+                self.data.note_skeletons(entry.path, data)
 
     def _follow(self, entry: _File, doc: YamlDoc, queue: deque[_File]) -> None:
         spec = doc.data.get("spec")
@@ -275,31 +267,6 @@ class _Loader:
             )
         return found
 
-    def _note_skeletons(self, path: Path, data: dict[str, Any]) -> None:
-        """Files inside a golden path's skeleton are templates of entities, not entities.
-
-        Only a folder strictly below the Template's own folder counts: otherwise a
-        Template with ``url: ..`` would make every file beside or above it (itself
-        included) a skeleton, and a pull request could hide broken entities from
-        validation that way. The skeleton is that folder's top: steps often fetch part
-        of it (``./skeleton/ci``) or a part a parameter picks
-        (``./skeleton/${{ parameters.stack }}``), and the rest is skeleton all the same.
-        Steps that are not mappings are left to the schema check.
-        """
-        steps = data.get("spec", {}).get("steps") if isinstance(data.get("spec"), dict) else None
-        for step in steps if isinstance(steps, list) else []:
-            if not isinstance(step, dict):
-                continue
-            inputs = step.get("input")
-            url = inputs.get("url") if isinstance(inputs, dict) else None
-            action = step.get("action")
-            if isinstance(action, str) and action in _SKELETON_ACTIONS and isinstance(url, str):
-                if not url or "://" in url:
-                    continue
-                skeleton = Path(os.path.normpath(path.parent / url))
-                if skeleton != path.parent and skeleton.is_relative_to(path.parent):
-                    self.skeletons.add(path.parent / skeleton.relative_to(path.parent).parts[0])
-
     def _report_include_cycles(self) -> None:
         by_name = {self.display(p): p for p in self.files}
         edges = {self.display(s): [self.display(t) for t in ts] for s, ts in self.includes.items()}
@@ -321,7 +288,7 @@ class _Loader:
         per_file: list[tuple[_File, list[SourceDoc], list[Finding]]] = []
         for entry in sorted(self.files.values(), key=lambda e: e.name):
             path = entry.path
-            if self._is_data_file(path):
+            if self.data.holds(path):
                 continue
             notes: list[Finding] = []
             name = entry.name
@@ -351,11 +318,6 @@ class _Loader:
                 out += docs
         self.findings += resolver.findings
         return out
-
-    def _is_data_file(self, path: Path) -> bool:
-        if path.name in _MKDOCS_NAMES:
-            return True
-        return any(path.is_relative_to(s) for s in self.skeletons)
 
     def _classify(self, source: SourceDoc, notes: list[Finding]) -> SourceDoc | None:
         data = source.data
