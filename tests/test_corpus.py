@@ -181,7 +181,11 @@ def test_findings_carry_actionable_messages():
     required = message("component-missing-fields.yaml", "schema.required")
     assert "'spec.lifecycle' is required" in required
     assert "svc\n" in message("name-trailing-newline.yaml", "format.name")
-    assert "duplicate-entity.yaml:3 " in message("duplicate-entity.yaml", "entity.duplicate")
+    assert "duplicate-entity.yaml:6 " in message(
+        "duplicate-entity.yaml", "entity.duplicate"
+    )  # its name
+    namesake = message("ref-dangling-names-another-kind.yaml", "ref.dangling")
+    assert "group:default/jdoe, which no catalog file defines (user:jdoe has that name" in namesake
     cycle = message("cycle-subdomain.yaml", "relation.cycle")
     assert "domain:default/dom-a -> domain:default/dom-c -> domain:default/dom-b" in cycle
 

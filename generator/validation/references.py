@@ -26,25 +26,42 @@ def dedupe(entities: Iterable[Entity]) -> tuple[dict[str, Entity], list[Finding]
             index[entity.key] = entity
             continue
         line, col = entity.locate(("metadata", "name"))
+        first_line = first.locate(("metadata", "name"))[0]  # the name, not the document
         findings.append(
             finding(
                 "entity.duplicate",
                 entity.file,
                 line,
                 col,
-                f"{entity.ref.display} is already defined in {first.file}:{first.line} "
+                f"{entity.ref.display} is already defined in {first.file}:{first_line} "
                 "(names are compared case-insensitively); rename or remove one of them",
             )
         )
     return dict(sorted(index.items())), findings
 
 
-class _Externals:
-    def __init__(self, patterns: Sequence[str]) -> None:
-        self.patterns = [p.lower() for p in patterns]
+class _Known:
+    """What a ref may name besides a defined entity: refs declared external in
+    portal.yaml, and (for the message) entities of other kinds with the same name."""
 
-    def __contains__(self, key: str) -> bool:
+    def __init__(self, entities: dict[str, Entity], patterns: Sequence[str]) -> None:
+        self.entities = entities
+        self.patterns = [p.lower() for p in patterns]
+        self._by_name: dict[tuple[str, str], list[str]] | None = None
+
+    def external(self, key: str) -> bool:
         return any(fnmatch.fnmatchcase(key, p) for p in self.patterns)
+
+    def namesakes(self, target: EntityRef) -> list[str]:
+        """Defined entities named like ``target``, whatever their kind. Indexed when
+        first asked: a dangling ref often names an entity of another kind ('owner:
+        jdoe' reads as a group, but jdoe is a user)."""
+        if self._by_name is None:
+            self._by_name = {}
+            for entity in self.entities.values():
+                name = (entity.namespace.lower(), entity.name.lower())
+                self._by_name.setdefault(name, []).append(entity.ref.display)
+        return self._by_name.get((target.namespace.lower(), target.name.lower()), [])
 
 
 def derive_relations(entities: dict[str, Entity], external: Sequence[str]) -> list[Finding]:
@@ -55,7 +72,7 @@ def derive_relations(entities: dict[str, Entity], external: Sequence[str]) -> li
     insertions; everything else is left to the helpers."""
     findings: list[Finding] = []
     outgoing: dict[str, set[tuple[str, str]]] = {key: set() for key in entities}
-    externals = _Externals(external)
+    known = _Known(entities, external)
     # Parsed refs by (default kind, namespace), then text: most refs repeat.
     parsed: dict[tuple[str | None, str], dict[str, EntityRef]] = {}
     reverse = rel.REVERSE
@@ -88,7 +105,7 @@ def derive_relations(entities: dict[str, Entity], external: Sequence[str]) -> li
                     if allowed is None or target.kind.lower() in allowed:
                         continue
                 path = _path(field, index)
-                _check_target(entity, field, target, path, entities, externals, findings)
+                _check_target(entity, field, target, path, known, findings)
     # Tuples sort as Relations do (type, then target); tuple.__new__ builds a
     # Relation from one without the NamedTuple constructor's Python frame.
     new = tuple.__new__
@@ -135,8 +152,7 @@ def _check_target(
     field: RefField,
     target: EntityRef,
     path: tuple[str | int, ...],
-    entities: dict[str, Entity],
-    externals: _Externals,
+    known: _Known,
     findings: list[Finding],
 ) -> None:
     kind = target.kind.lower()
@@ -153,17 +169,19 @@ def _check_target(
                 f"{_KIND_NAMES.get(kind, target.kind)}",
             )
         )
-    elif target.key not in entities and target.key not in externals:
+    elif target.key not in known.entities and not known.external(target.key):
         line, col = entity.locate(path)
+        namesakes = known.namesakes(target)
+        hint = f" ({' and '.join(namesakes)} has that name: write the kind if you meant it)"
         findings.append(
             finding(
                 "ref.dangling",
                 entity.file,
                 line,
                 col,
-                f"'{dotted_field(path)}' refers to {target.key}, which no catalog file defines; "
-                "fix the name, add the entity, or declare it in catalog.external_refs in "
-                "portal.yaml",
+                f"'{dotted_field(path)}' refers to {target.key}, which no catalog file defines"
+                f"{hint if namesakes else ''}; fix the name, add the entity, or declare it in "
+                "catalog.external_refs in portal.yaml",
             )
         )
 
