@@ -45,6 +45,11 @@ def _add_build_commands(sub: Any) -> None:
     b.add_argument("--catalog", action="append", type=Path, help="catalog folder (repeatable)")
     b.add_argument("--site-dir", type=Path, help="output folder (default: site.site_dir)")
     b.add_argument("--strict", action="store_true", help="warnings fail too")
+    b.add_argument(
+        "--build-dir",
+        type=Path,
+        help="folder for MkDocs' sources and the map cache (default: .portal-build)",
+    )
     s = sub.add_parser("serve", help="live preview on localhost")
     s.add_argument("--catalog", action="append", type=Path, help="catalog folder (repeatable)")
     s.add_argument("--port", type=int, default=8000)
@@ -70,7 +75,13 @@ def _validate(args: argparse.Namespace, config: Config) -> int:
 def _build(args: argparse.Namespace, config: Config) -> int:
     from generator.commands.build import build
 
-    return build(config, catalogs=args.catalog, site_dir=args.site_dir, strict=args.strict)
+    return build(
+        config,
+        catalogs=args.catalog,
+        site_dir=args.site_dir,
+        strict=args.strict,
+        build_dir=args.build_dir,
+    )
 
 
 def _serve(args: argparse.Namespace, config: Config) -> int:

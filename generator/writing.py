@@ -11,14 +11,15 @@ import os
 import posixpath
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from generator.errors import BuildError
 
 
-def write_tree(folder: Path, files: Mapping[str, str | bytes]) -> int:
-    """Make ``folder`` hold exactly ``files`` (POSIX paths relative to it).
+def write_tree(folder: Path, files: Mapping[str, str | bytes], keep: Iterable[str] = ()) -> int:
+    """Make ``folder`` hold exactly ``files`` (POSIX paths relative to it), leaving the
+    top-level folders named in ``keep`` alone (the map cache lives there).
 
     The build folder is kept between builds (to inspect what MkDocs was given), so
     files an earlier build wrote and this one does not, a removed docs page say, are
@@ -40,12 +41,23 @@ def write_tree(folder: Path, files: Mapping[str, str | bytes]) -> int:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
         written += 1
-    for path in sorted(root.rglob("*"), reverse=True):
+    kept = {root / name for name in keep}
+    for path in sorted(_walk(root, kept), reverse=True):
         if path.is_file() and path not in wanted:
             path.unlink()
         elif path.is_dir() and not any(path.iterdir()):
             path.rmdir()
     return written
+
+
+def _walk(root: Path, skip: set[Path]) -> Iterator[Path]:
+    """Everything below ``root`` but the folders in ``skip`` and their contents."""
+    for entry in root.iterdir():
+        if entry in skip:
+            continue
+        yield entry
+        if entry.is_dir() and not entry.is_symlink():
+            yield from _walk(entry, skip)
 
 
 def write_files(folder: Path, files: Mapping[str, str | bytes]) -> None:

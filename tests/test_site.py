@@ -248,3 +248,26 @@ def test_api_definition_not_read_still_builds_when_made_a_warning(tmp_path, targ
     site = _build(tmp_path, catalog, config=config)
     page = (site / "catalog/default/api/demo-api/index.html").read_text()
     assert f"<code>{target}</code>, which could not be read" in page
+
+
+def test_a_rebuild_lays_out_no_unchanged_map(tmp_path, monkeypatch):
+    """Maps are cached in the build folder by what they draw: a second build of the
+    same catalog lays out none and gives the same site; what it did not use leaves."""
+    from generator.site import layout
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    first = _digest(_build(tmp_path, REPO / "catalog", "site"))
+    cache = tmp_path / "site-build" / "map-cache"
+    maps = [name for name in first if name.startswith("maps/") and name.endswith(".svg")]
+    assert len(list(cache.glob("*/*.svg"))) == len(maps) > 100
+    stale = cache / "00" / ("0" * 64 + ".svg")
+    stale.parent.mkdir(exist_ok=True)
+    stale.write_bytes(b"<svg/>")
+
+    def no_layout(dot: str) -> bytes:
+        raise AssertionError("a map was laid out again")
+
+    monkeypatch.setattr(layout, "render_svg", no_layout)
+    assert _digest(_build(tmp_path, REPO / "catalog", "site")) == first
+    assert not stale.exists()
+    assert len(list(cache.glob("*/*.svg"))) == len(maps)

@@ -35,6 +35,8 @@ OK, FINDINGS = 0, 1
 TEMPLATES = Path(__file__).resolve().parents[2] / "site_templates"
 
 
+MAP_CACHE = "map-cache"
+"""Maps drawn by earlier builds, in the build folder (see site/map_cache.py)."""
 STAGES = 6  # validate, render, write sources, MkDocs, maps, entity pages
 
 
@@ -124,13 +126,13 @@ def _build(
     # other (MkDocs starts by emptying its output folder); MkDocs' output joins the
     # first once it is done, and the result replaces the site in one rename.
     staged, rendered = staging_dir(site_dir), staging_dir(site_dir)
+    build_dir = build_dir or config.root / ".portal-build"
     out: _Rendered | None = None
     try:
-        folders = (staged, rendered, templates)
+        folders = (staged, rendered, build_dir / MAP_CACHE, templates)
         out = _render(catalog, sites, stages, runner or SubprocessRunner(), *folders)
-        build_dir = build_dir or config.root / ".portal-build"
         with stages.stage(f"writing {len(out.docs)} sources for MkDocs"):
-            write_tree(build_dir, out.docs)
+            write_tree(build_dir, out.docs, keep=[MAP_CACHE])
             for site in sites:
                 entity = catalog.get(site.key)
                 techdocs.publish(site, build_dir / "docs", entity.title if entity else "")
@@ -178,12 +180,13 @@ def _render(
     runner: Runner,
     site_dir: Path,
     mkdocs_dir: Path,
+    map_cache: Path,
     templates: Path,
 ) -> _Rendered:
     revision = current_revision(runner, catalog.config.root, os.environ.get("GITHUB_SHA"))
     out = _Rendered()
     # Maps draw in forked workers while this process renders pages and runs MkDocs.
-    out.maps = drawing.Drawing(catalog, site_dir)
+    out.maps = drawing.Drawing(catalog, site_dir, map_cache)
     mapped = frozenset(key for _, key in out.maps.todo if key)
     doc_index = {site.key: f"{paths.techdocs_dir(site.key)}/index.md" for site in sites}
     docs: dict[str, str | bytes] = {}

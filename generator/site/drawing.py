@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from generator.parallel import can_fork
 from generator.site import layout, maps, paths
+from generator.site.map_cache import MapCache
 from generator.writing import write_files
 
 if TYPE_CHECKING:
@@ -28,6 +29,7 @@ Job = tuple[str, str]
 
 _index: maps.Index | None = None  # set in the parent just before forking
 _into: Path | None = None
+_cache = MapCache(None)
 
 
 def jobs(catalog: Catalog) -> list[Job]:
@@ -49,21 +51,29 @@ def _dot(index: maps.Index, key: str) -> str:
     return maps.neighbourhood_dot(index, key)
 
 
-def _draw(job: Job) -> str:
+def _draw(job: Job) -> tuple[str, str]:
+    """Draw one map (or find it drawn by an earlier build) and write it; its path and
+    cache key."""
     assert _index is not None and _into is not None
-    write_files(_into, {job[0]: layout.render_svg(_dot(_index, job[1]))})
-    return job[0]
+    dot = _dot(_index, job[1])
+    key = _cache.key(dot)
+    svg = _cache.get(key)
+    if svg is None:
+        svg = layout.render_svg(dot)
+        _cache.put(key, svg)
+    write_files(_into, {job[0]: svg})
+    return job[0], key
 
 
 class Drawing:
     """Maps being drawn. With workers, they draw while the caller goes on rendering
     pages and running MkDocs; :meth:`result` waits for them."""
 
-    def __init__(self, catalog: Catalog, into: Path) -> None:
-        global _index, _into
+    def __init__(self, catalog: Catalog, into: Path, cache: Path | None = None) -> None:
+        global _index, _into, _cache
         self.todo = jobs(catalog)
         # Built once, before forking: every worker shares it (and the graph).
-        _index, _into = maps.Index(catalog), into
+        _index, _into, _cache = maps.Index(catalog), into, MapCache(cache)
         self._pool: Any = None
         self._pending: Any = None
         if len(self.todo) >= POOL_MIN_MAPS and can_fork():
@@ -72,24 +82,28 @@ class Drawing:
 
     def cancel(self) -> None:
         """Stop the workers (a failed build must not leave them running)."""
-        global _index, _into
+        global _index, _into, _cache
         if self._pool is not None:
             self._pool.terminate()
             self._pool.join()
             self._pool = None
         _index = _into = None
+        _cache = MapCache(None)
 
     def result(self) -> list[str]:
-        """Wait for every map to be written; their paths, in job order."""
+        """Wait for every map to be written; their paths, in job order. Stored maps
+        this build did not use are then removed from the cache."""
         try:
-            if self._pool is None:
-                return [_draw(job) for job in self.todo]
-            drawn: list[str] = self._pending.get()
-            return drawn
+            here = self._pool is None
+            drawn: list[tuple[str, str]] = (
+                [_draw(job) for job in self.todo] if here else self._pending.get()
+            )
+            _cache.prune({key for _, key in drawn})
+            return [name for name, _ in drawn]
         finally:
             self.cancel()
 
 
-def draw_all(catalog: Catalog, into: Path) -> list[str]:
+def draw_all(catalog: Catalog, into: Path, cache: Path | None = None) -> list[str]:
     """Draw and write every map now."""
-    return Drawing(catalog, into).result()
+    return Drawing(catalog, into, cache).result()
