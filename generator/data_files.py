@@ -25,6 +25,16 @@ _SKELETON_ACTIONS = frozenset(
 )
 
 
+def _fetched(step: Any) -> str | None:
+    """The local folder a fetch step copies, or None."""
+    action = step.get("action") if isinstance(step, dict) else None
+    if not isinstance(action, str) or action not in _SKELETON_ACTIONS:
+        return None
+    inputs = step.get("input")
+    url = inputs.get("url") if isinstance(inputs, dict) else None
+    return url if isinstance(url, str) and url and "://" not in url else None
+
+
 def is_mkdocs(path: Path) -> bool:
     """A TechDocs site's configuration: it lives beside entities but is not one."""
     return path.name in _MKDOCS_NAMES
@@ -41,29 +51,33 @@ class DataFiles:
         catalog can hold hundreds of docs sites and skeletons."""
         return is_mkdocs(path) or any(parent in self.folders for parent in path.parents)
 
-    def note_skeletons(self, path: Path, data: dict[str, Any]) -> None:
+    def note_skeletons(self, path: Path, data: dict[str, Any], boundary: Path) -> list[int]:
         """Files inside a golden path's skeleton are templates of entities, not entities.
 
-        Only a folder strictly below the Template's own folder counts: otherwise a
-        Template with ``url: ..`` would make every file beside or above it (itself
-        included) a skeleton. The skeleton is that folder's top: steps often fetch part
-        of it (``./skeleton/ci``) or a part a parameter picks
-        (``./skeleton/${{ parameters.stack }}``), and the rest is skeleton all the same.
+        The skeleton is the top folder a step fetches from below the Template's folder:
+        steps often fetch part of it (``./skeleton/ci``) or a part a parameter picks
+        (``./skeleton/${{ parameters.stack }}``), and the rest is skeleton all the
+        same. A skeleton shared by several templates (``../../skeletons/app``, as
+        Red Hat's templates do) is the folder named, and only if it is in the
+        repository and does not hold the Template itself: ``url: ..`` must not turn
+        the Template and its neighbours into data. Returns the indexes of the steps
+        that name such a shared skeleton, so that the loader can say so.
         Steps that are not mappings are left to the schema check.
         """
+        shared = []
         steps = data.get("spec", {}).get("steps") if isinstance(data.get("spec"), dict) else None
-        for step in steps if isinstance(steps, list) else []:
-            if not isinstance(step, dict):
+        for index, step in enumerate(steps if isinstance(steps, list) else []):
+            url = _fetched(step)
+            if url is None:
                 continue
-            inputs = step.get("input")
-            url = inputs.get("url") if isinstance(inputs, dict) else None
-            action = step.get("action")
-            if isinstance(action, str) and action in _SKELETON_ACTIONS and isinstance(url, str):
-                if not url or "://" in url:
-                    continue
-                skeleton = Path(os.path.normpath(path.parent / url))
-                if skeleton != path.parent and skeleton.is_relative_to(path.parent):
-                    self.folders.add(path.parent / skeleton.relative_to(path.parent).parts[0])
+            folder = path.parent
+            skeleton = Path(os.path.normpath(folder / url))
+            if skeleton != folder and skeleton.is_relative_to(folder):
+                self.folders.add(folder / skeleton.relative_to(folder).parts[0])
+            elif skeleton.is_relative_to(boundary) and not folder.is_relative_to(skeleton):
+                self.folders.add(skeleton)
+                shared.append(index)
+        return shared
 
     def note_docs_dir(self, path: Path, docs: list[YamlDoc]) -> None:
         """A TechDocs site's docs folder holds documentation, and YAML files there are

@@ -35,6 +35,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "yaml.complex-key": (E, "a mapping key that is itself a mapping or list"),
     "yaml.not-mapping": (E, "a document whose root is not a mapping"),
     "entity.not-an-entity": (W, "a mapping with neither apiVersion nor kind, skipped"),
+    "template.shared-skeleton": (I, "a skeleton outside the Template's folder, not validated"),
     # Envelope, schema and formats
     "entity.envelope": (E, "apiVersion, kind or metadata.name is missing or not a string"),
     "entity.foreign-field": (E, "'relations' or 'status' written in a source file"),

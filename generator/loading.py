@@ -194,7 +194,19 @@ class _Loader:
             if isinstance(data, dict) and data.get("kind") == "Location":
                 self._follow(entry, doc, queue)
             elif isinstance(data, dict) and data.get("kind") == "Template":
-                self.data.note_skeletons(entry.path, data)
+                for step in self.data.note_skeletons(entry.path, data, entry.boundary):
+                    url_at = ("spec", "steps", step, "input", "url")
+                    line, col = doc.locate(url_at)
+                    entry.findings.append(
+                        finding(
+                            "template.shared-skeleton",
+                            name,
+                            line,
+                            col,
+                            f"'{data['spec']['steps'][step]['input']['url']}' is read as this "
+                            "template's skeleton: the files there are not validated as entities",
+                        )
+                    )
 
     def _follow(self, entry: _File, doc: YamlDoc, queue: deque[_File]) -> None:
         spec = doc.data.get("spec")
