@@ -45,11 +45,16 @@ class DataFiles:
 
     def __init__(self) -> None:
         self.folders: set[Path] = set()
+        self._prefixes: tuple[str, ...] = ()
 
     def holds(self, path: Path) -> bool:
-        """Whether ``path`` is a data file. Parents are looked up, not every folder: a
-        catalog can hold hundreds of docs sites and skeletons."""
-        return is_mkdocs(path) or any(parent in self.folders for parent in path.parents)
+        """Whether ``path`` is a data file: one prefix test over the folders' text, as
+        a catalog can hold thousands of files and hundreds of docs sites and skeletons."""
+        if is_mkdocs(path):
+            return True
+        if len(self._prefixes) != len(self.folders):
+            self._prefixes = tuple(str(folder) + os.sep for folder in sorted(self.folders))
+        return bool(self._prefixes) and str(path).startswith(self._prefixes)
 
     def note_skeletons(self, path: Path, data: dict[str, Any], boundary: Path) -> list[int]:
         """Files inside a golden path's skeleton are templates of entities, not entities.
