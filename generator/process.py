@@ -71,15 +71,21 @@ class Revision:
     """(ISO date, repository-relative file) of recently changed files, newest first."""
 
 
-def current_revision(runner: Runner, root: Path, env_sha: str | None = None) -> Revision:
-    """The checked-out commit (``$GITHUB_SHA`` wins) and recently changed files."""
+def current_revision(
+    runner: Runner, root: Path, env_sha: str | None = None, folders: Sequence[str] = ()
+) -> Revision:
+    """The checked-out commit (``$GITHUB_SHA`` wins) and the files recently changed in
+    ``folders`` (repository-relative; all files when empty). Limiting the history to
+    the catalog's folders matters: in a repository that also holds code, the last 40
+    commits may not touch the catalog at all."""
     commit = env_sha or ""
     if not commit:
         head = runner.run(["git", "rev-parse", "HEAD"], root)
         commit = head.stdout.strip() if head.returncode == 0 else ""
     if not commit:
         return Revision("unknown", "unknown")
-    log = runner.run(["git", "log", "-n", "40", "--name-only", "--format=@%cI", commit, "--"], root)
+    log_args = ["git", "log", "-n", "40", "--name-only", "--format=@%cI", commit, "--"]
+    log = runner.run([*log_args, *folders], root)
     return Revision(commit, commit[:12], _recent(log.stdout) if log.returncode == 0 else ())
 
 

@@ -271,3 +271,23 @@ def test_a_rebuild_lays_out_no_unchanged_map(tmp_path, monkeypatch):
     assert _digest(_build(tmp_path, REPO / "catalog", "site")) == first
     assert not stale.exists()
     assert len(list(cache.glob("*/*.svg"))) == len(maps)
+
+
+def test_home_lists_entities_changed_in_the_catalogs_history(tmp_path):
+    """The history asked of git is the catalog folders': in a repository that also
+    holds code, the last commits may not touch the catalog (the home page of a fresh
+    clone of this repository once listed nothing)."""
+    log = ("git", "log", "-n", "40", "--name-only", "--format=@%cI", SHA, "--", "catalog")
+    runner = FakeRunner(
+        {
+            ("git", "rev-parse", "HEAD"): Result(0, SHA + "\n"),
+            log: Result(
+                0, "@2026-11-20T09:00:00+00:00\ncatalog/claims/fnol-service/catalog-info.yaml\n"
+            ),
+        }
+    )
+    site = tmp_path / "site"
+    rc = build(load_config(REPO), site_dir=site, runner=runner, build_dir=tmp_path / "build")
+    assert rc == 0 and log in runner.calls
+    home = (site / "index.html").read_text()
+    assert "Recently changed" in home and "2026-11-20" in home and "FNOL Service" in home

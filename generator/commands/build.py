@@ -183,7 +183,9 @@ def _render(
     map_cache: Path,
     templates: Path,
 ) -> _Rendered:
-    revision = current_revision(runner, catalog.config.root, os.environ.get("GITHUB_SHA"))
+    # The top folders holding entity files (outside the repository: none to ask git).
+    folders = sorted({name.split("/")[0] for name in catalog.files if "/" in name} - {".."})
+    revision = current_revision(runner, catalog.config.root, os.environ.get("GITHUB_SHA"), folders)
     out = _Rendered()
     # Maps draw in forked workers while this process renders pages and runs MkDocs.
     out.maps = drawing.Drawing(catalog, site_dir, map_cache)
