@@ -7,6 +7,7 @@ error (the only case that shows a traceback), 130 interrupted.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 import traceback
@@ -69,7 +70,16 @@ def _run(args: argparse.Namespace) -> int:
 def _validate(args: argparse.Namespace, config: Config) -> int:
     from generator.commands.validate import validate
 
-    return validate(args.paths, config, output_format=args.format, strict=args.strict)
+    # The catalog holds no cycles for the collector to find, and its first pass after
+    # loading would walk all of it again (0.1 s on 10,000 entities). Off until the
+    # catalog is gone, then as the caller had it (tests call main in-process).
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return validate(args.paths, config, output_format=args.format, strict=args.strict)
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _build(args: argparse.Namespace, config: Config) -> int:
