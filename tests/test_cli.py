@@ -312,9 +312,17 @@ def test_github_job_summary_is_written_with_escaped_cells(tmp_path, capsys, monk
     assert len(re.findall(r"(?<!\\)\|", row)) == 5
 
 
-def test_no_job_summary_without_the_variable(tmp_path, capsys):
+def test_no_job_summary_without_the_variable(tmp_path, capsys, monkeypatch):
+    import github_action_toolkit
+
+    written: list[str] = []
+    monkeypatch.setattr(github_action_toolkit, "append_job_summary", written.append)
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
     _run(capsys, "--root", str(_broken(tmp_path)), "validate", "--format", "github")
-    assert not list(tmp_path.glob("*.md"))
+    assert written == []
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(tmp_path / "summary.md"))
+    _run(capsys, "--root", str(_broken(tmp_path)), "validate", "--format", "github")
+    assert len(written) == 1 and written[0].startswith("## Catalog validation")
 
 
 def test_github_actions_makes_github_the_default_format(tmp_path, capsys, monkeypatch):
