@@ -291,3 +291,22 @@ def test_home_lists_entities_changed_in_the_catalogs_history(tmp_path):
     assert rc == 0 and log in runner.calls
     home = (site / "index.html").read_text()
     assert "Recently changed" in home and "2026-11-20" in home and "FNOL Service" in home
+
+
+def test_mkdocs_yml_may_name_its_theme_as_a_string(tmp_path):
+    """MkDocs accepts 'theme: material'; the generated config used to fail on it."""
+    from generator.process import Revision
+    from generator.site import mkdocs_config
+
+    root = tmp_path / "repo"
+    root.mkdir()
+    (root / "mkdocs.yml").write_text("site_name: Short form\ntheme: material\n")
+    text = mkdocs_config.build_config(
+        load_config(root),
+        site_dir=tmp_path / "site",
+        nav=[],
+        revision=Revision("unknown", "unknown"),
+        built="2026-11-22 00:00 UTC",
+        templates=REPO / "site_templates",
+    )
+    assert "name: material" in text and "font: false" in text

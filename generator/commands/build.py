@@ -37,6 +37,8 @@ TEMPLATES = Path(__file__).resolve().parents[2] / "site_templates"
 
 MAP_CACHE = "map-cache"
 """Maps drawn by earlier builds, in the build folder (see site/map_cache.py)."""
+PREVIEW = "preview"
+"""Where ``portal serve`` builds, in the build folder: a build beside it leaves it be."""
 STAGES = 6  # validate, render, write sources, MkDocs, maps, entity pages
 
 
@@ -132,7 +134,7 @@ def _build(
         folders = (staged, rendered, build_dir / MAP_CACHE, templates)
         out = _render(catalog, sites, stages, runner or SubprocessRunner(), *folders)
         with stages.stage(f"writing {len(out.docs)} sources for MkDocs"):
-            write_tree(build_dir, out.docs, keep=[MAP_CACHE])
+            write_tree(build_dir, out.docs, keep=[MAP_CACHE, PREVIEW])
             for site in sites:
                 entity = catalog.get(site.key)
                 techdocs.publish(site, build_dir / "docs", entity.title if entity else "")

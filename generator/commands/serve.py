@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.config import Config
-from generator.errors import ConfigError
+from generator.errors import ConfigError, PortalError
 
 _WATCHED = (".yaml", ".yml", ".md", ".json")
 _CHANGES = frozenset({"created", "modified", "deleted", "moved"})
@@ -28,11 +28,11 @@ def serve(config: Config, *, catalogs: Sequence[Path] | None = None, port: int =
     from watchdog.events import FileSystemEvent, FileSystemEventHandler
     from watchdog.observers import Observer
 
-    from generator.commands.build import build
+    from generator.commands.build import PREVIEW, build
 
     if not 0 < port < 65536:
         raise ConfigError(f"--port must be between 1 and 65535, found {port}")
-    preview = config.root / ".portal-build" / "preview"
+    preview = config.root / ".portal-build" / PREVIEW
     site_dir, build_dir = preview / "site", preview / "build"
 
     def rebuild() -> int:
@@ -65,7 +65,10 @@ def serve(config: Config, *, catalogs: Sequence[Path] | None = None, port: int =
             time.sleep(0.3)  # editors write in bursts: rebuild once per burst
             changed.clear()
             print("portal: a catalog file changed; rebuilding", file=sys.stderr)
-            rebuild()
+            try:
+                rebuild()
+            except PortalError as exc:  # MkDocs refused the site, say: keep the last one
+                print(f"portal: {exc}\nportal: still serving the last good site", file=sys.stderr)
     finally:
         server.shutdown()
         observer.stop()

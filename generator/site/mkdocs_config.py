@@ -25,7 +25,8 @@ def build_config(
 ) -> str:
     """The generated mkdocs.yml text for the build folder."""
     cfg = read_mkdocs(config.root) or {"theme": {"name": "material"}}
-    theme = dict(cfg.get("theme") or {"name": "material"})
+    theme = cfg.get("theme") or {"name": "material"}
+    theme = dict(theme) if isinstance(theme, dict) else {"name": str(theme)}  # 'theme: x'
     theme["custom_dir"] = str(templates / "overrides")
     theme["font"] = False  # Material would load Google Fonts: no request leaves the site
     repo = config.site.repo_url
