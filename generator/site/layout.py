@@ -41,7 +41,7 @@ def compact(svg: bytes) -> bytes:
     return head + _STYLE + sep + _GAPS.sub(b">\n<", body) if sep else svg
 
 
-_FONTS_CONF = Path(__file__).with_name("fonts.conf")
+FONTS_CONF = Path(__file__).with_name("fonts.conf")
 
 
 @cache
@@ -54,7 +54,7 @@ def _graphviz() -> Any:
     and then restored, so programs this process starts (a browser in the tests) keep
     the machine's fonts."""
     previous = os.environ.get("FONTCONFIG_FILE")
-    os.environ["FONTCONFIG_FILE"] = str(_FONTS_CONF)
+    os.environ["FONTCONFIG_FILE"] = str(FONTS_CONF)
     try:
         import pygraphviz
 

@@ -24,9 +24,12 @@ from generator.site import layout
 
 @cache
 def _salt() -> bytes:
-    """What besides the DOT decides a map's bytes: the binding and our layout code."""
-    source = Path(layout.__file__).read_bytes()
-    return f"{metadata.version('pygraphviz')}\0".encode() + hashlib.sha256(source).digest()
+    """What besides the DOT decides a map's bytes: the binding, our layout code and
+    the font configuration Graphviz measures text with."""
+    digest = hashlib.sha256(metadata.version("pygraphviz").encode())
+    for part in (Path(layout.__file__), layout.FONTS_CONF):
+        digest.update(part.read_bytes())
+    return digest.digest()
 
 
 class MapCache:
