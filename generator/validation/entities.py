@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from generator.diagnostics import Finding, finding
 from generator.model import formats
@@ -18,6 +18,12 @@ from generator.validation.schema import checker, describe, dotted
 
 Path = tuple[str | int, ...]
 _FOREIGN = ("relations", "status")
+
+
+class _Sink(Protocol):
+    """Where the checks put what they find."""
+
+    def add(self, code: str, path: Path, message: str, *, key: bool = False) -> None: ...
 
 
 class _Doc:
@@ -32,14 +38,13 @@ class _Doc:
         self.findings.append(finding(code, self.source.file, line, col, message))
 
 
-class _Verdict(_Doc):
-    """Only notes whether anything was found: no positions, so no re-reading."""
+class _Found(Exception):
+    """Stops :func:`passes` at the first finding: the verdict is all it needs."""
 
-    def __init__(self) -> None:
-        self.failed = False
 
+class _Verdict:
     def add(self, code: str, path: Path, message: str, *, key: bool = False) -> None:  # noqa: ARG002
-        self.failed = True
+        raise _Found
 
 
 def passes(data: Any) -> bool:
@@ -51,8 +56,10 @@ def passes(data: Any) -> bool:
     """
     if not isinstance(data, dict) or not ("apiVersion" in data or "kind" in data):
         return False
-    verdict = _Verdict()
-    return _check(verdict, data) and not verdict.failed
+    try:
+        return _check(_Verdict(), data)
+    except _Found:
+        return False
 
 
 def check_document(source: SourceDoc) -> tuple[Entity | None, list[Finding]]:
@@ -70,7 +77,7 @@ def check_document(source: SourceDoc) -> tuple[Entity | None, list[Finding]]:
     return Entity(ref, data, source), doc.findings
 
 
-def _check(doc: _Doc, data: dict[str, Any]) -> bool:
+def _check(doc: _Sink, data: dict[str, Any]) -> bool:
     """Every per-document check; False when the envelope fails (no entity then)."""
     if not _envelope(doc, data):
         return False
@@ -101,7 +108,7 @@ def _check(doc: _Doc, data: dict[str, Any]) -> bool:
     return True
 
 
-def _envelope(doc: _Doc, data: dict[str, Any]) -> bool:
+def _envelope(doc: _Sink, data: dict[str, Any]) -> bool:
     problems: list[Path] = []
     for key in ("apiVersion", "kind"):
         if not isinstance(data.get(key), str) or not data[key]:
@@ -144,7 +151,7 @@ def _value_at(data: Any, path: Path) -> Any:
     return data
 
 
-def _formats(doc: _Doc, data: dict[str, Any], meta: dict[str, Any]) -> None:
+def _formats(doc: _Sink, data: dict[str, Any], meta: dict[str, Any]) -> None:
     def rule(code: str, path: Path, value: Any, check: Callable[[str], str | None]) -> None:
         if isinstance(value, str):
             expected = check(value)
@@ -183,7 +190,7 @@ def _formats(doc: _Doc, data: dict[str, Any], meta: dict[str, Any]) -> None:
             _link(doc, rule, i, link)
 
 
-def _link(doc: _Doc, rule: Any, i: int, link: dict[str, Any]) -> None:
+def _link(doc: _Sink, rule: Any, i: int, link: dict[str, Any]) -> None:
     rule("format.link", ("metadata", "links", i, "url"), link.get("url"), formats.check_url)
     for key in ("title", "icon"):
         value = link.get(key)
@@ -195,7 +202,7 @@ def _link(doc: _Doc, rule: Any, i: int, link: dict[str, Any]) -> None:
             )
 
 
-def _unknown_kind(doc: _Doc, kind: str) -> None:
+def _unknown_kind(doc: _Sink, kind: str) -> None:
     known = KINDS_BY_LOWER.get(kind.lower())
     if known is not None:
         hint = f"kinds are case-sensitive: write '{known.name}'"
@@ -205,7 +212,7 @@ def _unknown_kind(doc: _Doc, kind: str) -> None:
     doc.add("kind.unknown", ("kind",), f"the kind '{kind}' is not one the portal knows; {hint}")
 
 
-def _schema(doc: _Doc, schema_id: str, data: dict[str, Any]) -> None:
+def _schema(doc: _Sink, schema_id: str, data: dict[str, Any]) -> None:
     errors: list[Any] = []
     checker(schema_id)(data, (), errors)
     for err in errors:
