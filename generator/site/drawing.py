@@ -1,8 +1,8 @@
 """Drawing every map of a site: which map each page gets, drawn in forked workers.
 
-A map costs about 3 ms (DOT from the graph, then Graphviz), so a large catalog spends
+A map costs about 3 ms (DOT from the relations, then Graphviz), so a large catalog spends
 more time here than anywhere else. Workers are forked after the map index is built,
-so they share the catalog, the graph and the index; each writes its maps into the
+so they share the catalog and the index; each writes its maps into the
 folder being built (a staging folder: a failed build publishes none of it), so
 nothing travels back but the names.
 """
@@ -72,7 +72,7 @@ class Drawing:
     def __init__(self, catalog: Catalog, into: Path, cache: Path | None = None) -> None:
         global _index, _into, _cache
         self.todo = jobs(catalog)
-        # Built once, before forking: every worker shares it (and the graph).
+        # Built once, before forking: every worker shares it.
         _index, _into, _cache = maps.Index(catalog), into, MapCache(cache)
         self._pool: Any = None
         self._pending: Any = None

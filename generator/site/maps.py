@@ -72,18 +72,15 @@ class Index:
     (networkx's edge views and textwrap cost more than the rest of the DOT)."""
 
     def __init__(self, catalog: Catalog) -> None:
+        # Read straight from the entities' relations (both directions of each pair are
+        # there): the same edges as catalog.graph, without building networkx's.
         self.catalog = catalog
-        graph = catalog.graph
-        self._out: dict[str, list[tuple[str, str]]] = {}
-        for source, target, rtype in graph.edges(keys=True):
-            self._out.setdefault(source, []).append((target, rtype))
-        self._graph_kinds = {node: data.get("kind") for node, data in graph.nodes(data=True)}
+        self._out = {e.key: [(r.target, r.type) for r in e.relations] for e in catalog}
         self._kinds: dict[str, str] = {}
         self._looks: dict[str, tuple[str, dict[str, str]]] = {}
-        self._urls: dict[str, str] = {}
 
     def edges(self, key: str) -> list[tuple[str, str]]:
-        """``key``'s relations as (target, type), in the graph's order."""
+        """``key``'s relations as (target, type), sorted as the entity holds them."""
         return self._out.get(key, [])
 
     @classmethod
@@ -92,19 +89,13 @@ class Index:
         a single map)."""
         return entities if isinstance(entities, Index) else cls(entities)
 
-    def url(self, key: str) -> str:
-        """The entity page's site-relative URL (:func:`paths.entity_url`)."""
-        url = self._urls.get(key)
-        if url is None:
-            url = self._urls[key] = paths.entity_url(key)
-        return url
-
     def kind(self, key: str) -> str:
         """A node's kind as a key of ``KIND_STYLES`` (a dangling target's from its ref)."""
         kind = self._kinds.get(key)
         if kind is None:
-            kind = self._graph_kinds.get(key)
-            with suppress(RefError):
+            entity = self.catalog.get(key)
+            kind = entity.kind.lower() if entity else None
+            with suppress(RefError):  # a dangling target: the kind its ref names
                 kind = kind or ref_from_key(key).kind.lower()
             kind = self._kinds[key] = kind if kind in KIND_STYLES else "other"
         return kind
@@ -167,17 +158,19 @@ class _Map:
     def href(self, key: str, anchor: str = "") -> str:
         """Link to an entity page, relative to the SVG's folder."""
         page = posixpath.join(posixpath.dirname(self.svg), "index.md")
-        return quote(paths.relative(page, self.index.url(key))) + anchor
+        return quote(paths.relative(page, paths.entity_url(key))) + anchor
 
     def node(self, key: str, *, focus: bool = False, outside: bool = False) -> None:
         """An entity node; a dangling ref is greyed, dashed and not linked."""
         name, attrs = self.index.look(key)
         self.kinds.add(name)
-        if name != "dangling":
-            attrs.update(URL=self.href(key), target="_top")
-        if outside or name == "dangling":
-            self.kinds.add("outside" if name != "dangling" else "dangling")
+        if name == "dangling":
             attrs["style"] += ",dashed"
+        else:
+            attrs.update(URL=self.href(key), target="_top")
+            if outside:
+                self.kinds.add("outside")
+                attrs["style"] += ",dashed"
         if focus:
             attrs.update(penwidth="3", color=INK, fontname="Helvetica-Bold")
         self.lines.append(f'"{dot_text(key)}" {_attrs(attrs)}')
@@ -233,14 +226,12 @@ class _Map:
         return ['subgraph "cluster_legend" {', LEGEND_GRAPH, *items[:: -1 if flip else 1], "}"]
 
 
-def neighbourhood_dot(
-    entities: Catalog | Index, key: str, *, max_nodes: int = 24, svg: str | None = None
-) -> str:
+def neighbourhood_dot(entities: Catalog | Index, key: str, *, max_nodes: int = 24) -> str:
     """An entity, its relations and its dependencies' dependencies, left to right; past
     ``max_nodes`` the most important (``_RANK``) and a "N more" link to the rest."""
     index = Index.of(entities)
     key = key.lower()
-    out = _Map(index, svg or paths.entity_map(key))
+    out = _Map(index, paths.entity_map(key))
     ranked = sorted((rank, node) for node, rank in _neighbours(index, key).items())
     shown = [node for _, node in ranked]
     if len(shown) > max_nodes:
@@ -268,11 +259,11 @@ def _neighbours(index: Index, key: str) -> dict[str, int]:
     return found
 
 
-def system_dot(entities: Catalog | Index, key: str, *, svg: str | None = None) -> str:
+def system_dot(entities: Catalog | Index, key: str) -> str:
     """A system's parts, how they use each other and what they need from outside."""
     index = Index.of(entities)
     key = key.lower()
-    catalog, out = index.catalog, _Map(index, svg or paths.entity_map(key))
+    catalog, out = index.catalog, _Map(index, paths.entity_map(key))
     parts = index.targets(key, rel.HAS_PART)
     needs = {t for p in parts for t in index.targets(p, rel.DEPENDS_ON, rel.CONSUMES_API)}
     outside = sorted(needs - {*parts, key})
@@ -300,13 +291,11 @@ def _system_of(index: Index, key: str) -> str | None:
     return None
 
 
-def domain_dot(
-    entities: Catalog | Index, key: str, *, max_per_system: int = 8, svg: str | None = None
-) -> str:
+def domain_dot(entities: Catalog | Index, key: str, *, max_per_system: int = 8) -> str:
     """A domain's systems as clusters of (at most ``max_per_system``) parts."""
     index = Index.of(entities)
     key = key.lower()
-    catalog, out = index.catalog, _Map(index, svg or paths.entity_map(key))
+    catalog, out = index.catalog, _Map(index, paths.entity_map(key))
     shown: list[str] = []
     out.kinds.add("system cluster")
     for part in (p for p in index.targets(key, rel.HAS_PART) if index.kind(p) == "system"):
@@ -331,13 +320,11 @@ def _count(index: Index, hidden: list[str]) -> str:
     return f"+{len(hidden)} more\\n{words}" if hidden else "no parts yet"
 
 
-def overview_dot(
-    entities: Catalog | Index, *, max_edges: int = 60, svg: str = paths.ORG_MAP_SVG
-) -> str:
+def overview_dot(entities: Catalog | Index, *, max_edges: int = 60) -> str:
     """Domains as clusters of systems, and the ``max_edges`` strongest links between
     systems (``dot`` needs minutes for a thousand edges)."""
     index = Index.of(entities)
-    catalog, out = index.catalog, _Map(index, svg)
+    catalog, out = index.catalog, _Map(index, paths.ORG_MAP_SVG)
     systems = [entity.key for entity in catalog.of_kind("system")]
     by_domain: dict[str, list[str]] = {d.key: [] for d in catalog.of_kind("domain")}
     for system in systems:
