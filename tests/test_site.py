@@ -114,7 +114,17 @@ def test_maps_drawn_while_mkdocs_runs_all_reach_the_site(tmp_path, monkeypatch):
     monkeypatch.setattr(drawing, "POOL_MIN_MAPS", 10**9)
     here = _build(tmp_path, REPO / "catalog", "here")
     monkeypatch.setattr(drawing, "POOL_MIN_MAPS", 2)
+    monkeypatch.setattr(drawing, "can_fork", lambda: True)  # workers even on one core
+    pooled: list[bool] = []
+    result = drawing.Drawing.result
+
+    def noting(self):
+        pooled.append(self._pool is not None)
+        return result(self)
+
+    monkeypatch.setattr(drawing.Drawing, "result", noting)
     forked = _build(tmp_path, REPO / "catalog", "forked")
+    assert pooled == [True]  # the workers really drew
     pages = [p.parent for p in (forked / "catalog").glob("*/*/*/index.html")]
     assert len(pages) > 100
     maps = [forked / "maps" / p.relative_to(forked / "catalog").with_suffix(".svg") for p in pages]
