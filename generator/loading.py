@@ -18,7 +18,7 @@ from typing import Any
 from generator.config import Config
 from generator.data_files import DataFiles, is_mkdocs
 from generator.diagnostics import Finding, finding
-from generator.errors import ConfigError
+from generator.errors import ConfigError, path_error_reason
 from generator.model.entity import SourceDoc
 from generator.model.relations import simple_cycles
 from generator.placeholders import PlaceholderResolver
@@ -264,7 +264,7 @@ class _Loader:
         except (OSError, ValueError, RuntimeError) as exc:  # NUL, name too long, link loop
             return note(
                 "location.invalid-target",
-                f"the target '{target}' cannot be used as a file path ({_why(exc)})",
+                f"the target '{target}' cannot be used as a file path ({path_error_reason(exc)})",
             )
         if escaped:
             return note(
@@ -362,13 +362,6 @@ class _Loader:
                 )
             )
         return None
-
-
-def _why(exc: Exception) -> str:
-    """The reason of a path error, without the absolute path it names."""
-    if isinstance(exc, RuntimeError):
-        return "links point at each other in a loop"
-    return (exc.strerror if isinstance(exc, OSError) else None) or str(exc)
 
 
 def load_documents(

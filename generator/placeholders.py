@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from generator.config import Config
 from generator.diagnostics import Finding, finding
+from generator.errors import path_error_reason
 from generator.yaml12 import read_yaml
 
 if TYPE_CHECKING:
@@ -87,11 +88,7 @@ class PlaceholderResolver:
             if not file.is_file():
                 return fail("placeholder.missing", f"{kind} '{target}' does not exist")
         except (OSError, ValueError, RuntimeError) as exc:  # NUL, name too long, link loop
-            why = (
-                "links point at each other in a loop"
-                if isinstance(exc, RuntimeError)
-                else (exc.strerror if isinstance(exc, OSError) else None) or str(exc)
-            )
+            why = path_error_reason(exc)
             return fail(
                 "placeholder.invalid", f"{kind} '{target}' cannot be used as a path ({why})"
             )

@@ -10,7 +10,7 @@ from typing import TextIO
 
 from generator.catalog import Catalog, load_catalog
 from generator.config import Config
-from generator.diagnostics import Finding, apply_severities, fails
+from generator.diagnostics import Finding, fails
 from generator.reporters import REPORTERS
 from generator.site import techdocs
 
@@ -32,9 +32,8 @@ def check(paths: Sequence[Path] | None, config: Config) -> Checked:
     validate and build can never disagree on what is valid."""
     catalog = load_catalog(paths or None, config)
     # TechDocs are read here too, so a PR that breaks a docs link fails before merge.
-    sites, doc_findings = techdocs.collect(catalog)
-    findings = apply_severities([*catalog.findings, *doc_findings], config.severity)
-    return Checked(catalog, sites, findings)
+    sites, doc_findings = techdocs.collect(catalog)  # both apply configured severities
+    return Checked(catalog, sites, [*catalog.findings, *doc_findings])
 
 
 def validate(
