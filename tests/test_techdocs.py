@@ -290,8 +290,10 @@ def test_titles_are_plain_text(tmp_path):
         {"index.md": "# A &lt;b&gt; & <i>B</i>\n"},
         mkdocs="site_name: 'Tmp <img src=x onerror=y> & Co'\nnav:\n  - <b>Home</b>: index.md\n",
     )
-    assert sites[0].site_name == "Tmp &amp; Co"
+    assert sites[0].site_name == "Tmp & Co"  # escaped once, where it is output
     assert sites[0].nav == [("Home", "index.md")]
+    header = page_header(sites[0], "index.md", "")
+    assert "Tmp &amp; Co" in header and "&amp;amp;" not in header
 
 
 def test_nav_links_must_be_plain_http_urls(tmp_path):

@@ -52,9 +52,11 @@ _ALIGN = re.compile(r"text-align: (?:left|right|center);")
 
 
 def plain(text: str) -> str:
-    """A title safe in HTML without escaping: no tags, no ``<>"``, ``&`` escaped."""
+    """A title as plain text: no tags, no ``<>"``, entities decoded. It is still text,
+    not HTML: whatever outputs it escapes it (templates, :func:`render.md_inline`);
+    MkDocs' navigation prints it raw, where a bare ``&`` can do no harm."""
     bare = re.sub(r'[<>"\x00-\x1f]', "", html.unescape(_TAG.sub("", _RAW_BLOCK.sub("", text))))
-    return html.escape(" ".join(bare.split()), quote=False)
+    return " ".join(bare.split())
 
 
 def segments(text: str, spans: bool = False) -> list[tuple[str, bool]]:
