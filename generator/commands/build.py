@@ -204,9 +204,7 @@ def _render(
         out.site_files.update(api.render_api(catalog, revision))
         for folder in shell.SHELL_DIRS:
             docs[folder + "/index.md"] = shell.shell_markdown()
-        docs[paths.ORG_MAP] = env.get_template("maps.md.j2").render(
-            site_name=catalog.config.site.site_name
-        )
+        docs[paths.ORG_MAP] = env.get_template("maps.md.j2").render()
         if sites:
             titles = {site.key: site.site_name for site in sites}
             counts = {site.key: len(techdocs.pages_in_order(site.nav)) for site in sites}

@@ -11,6 +11,7 @@ from urllib.parse import quote
 
 from generator.config import SiteConfig
 from generator.site.render import safe_url
+from generator.site.techdocs import ANNOTATION as TECHDOCS_REF
 
 _SLUG = re.compile(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")
 
@@ -73,7 +74,7 @@ WELL_KNOWN = {
 
 
 # Shown by the page itself (the Docs badge), not repeated as data.
-SHOWN_ELSEWHERE = frozenset({"backstage.io/techdocs-ref"})
+SHOWN_ELSEWHERE = frozenset({TECHDOCS_REF})  # the Docs badge
 
 
 def badges(annotations: Any, site: SiteConfig) -> tuple[list[Badge], list[tuple[str, str]]]:

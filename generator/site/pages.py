@@ -23,18 +23,19 @@ from generator.site import apidocs, badges, map_styles, paths
 from generator.site.render import safe_url
 from generator.site.shell import ShellPage
 
-KIND_ORDER = (
-    "Domain",
-    "System",
-    "Component",
-    "API",
-    "Resource",
-    "Group",
-    "User",
-    "Template",
-    "Location",
-    "AiResource",
-)
+KIND_ABOUT = {
+    "Domain": "A business area, grouping systems.",
+    "System": "A set of components, APIs and resources that work together.",
+    "Component": "A piece of software: a service, website, library or job.",
+    "API": "An interface a component provides to others.",
+    "Resource": "Infrastructure a component needs: a database, queue or bucket.",
+    "Group": "A team or organisational unit.",
+    "User": "A person.",
+    "Template": "A golden path: a template for a new service.",
+    "Location": "A pointer to more catalog files.",
+    "AiResource": "A resource for AI assistants: a prompt, rule set or agent.",
+}
+"""What each kind is, in the order kinds are shown (other kinds follow, sorted)."""
 
 RELATION_LABELS = {
     rel.OWNED_BY: "Owned by",
@@ -79,7 +80,7 @@ class SiteContext:
 def kinds_present(catalog: Catalog) -> list[str]:
     """Kinds in the catalog, in display order."""
     present = {e.kind for e in catalog}
-    return [k for k in KIND_ORDER if k in present] + sorted(present - set(KIND_ORDER))
+    return [k for k in KIND_ABOUT if k in present] + sorted(present - set(KIND_ABOUT))
 
 
 def _link(site: SiteContext, key: str, from_page: str) -> Link:
@@ -167,7 +168,7 @@ def entity_context(site: SiteContext, entity: Entity, extra: dict[str, str]) -> 
     techdocs = site.techdocs.get(entity.key)
     return {
         "e": entity,
-        "page": page,
+        "json": paths.relative(page, paths.entity_json(entity.key)),
         "kind": entity.kind,
         "spec_type": _str(entity.spec.get("type")),
         "lifecycle": _str(entity.spec.get("lifecycle")),
@@ -259,19 +260,6 @@ def home_context(site: SiteContext) -> dict[str, Any]:
     }
 
 
-KIND_ABOUT = {
-    "Domain": "A business area, grouping systems.",
-    "System": "A set of components, APIs and resources that work together.",
-    "Component": "A piece of software: a service, website, library or job.",
-    "API": "An interface a component provides to others.",
-    "Resource": "Infrastructure a component needs: a database, queue or bucket.",
-    "Group": "A team or organisational unit.",
-    "User": "A person.",
-    "Template": "A golden path: a template for a new service.",
-    "Location": "A pointer to more catalog files.",
-}
-
-
 def catalog_context(site: SiteContext) -> dict[str, Any]:
     """The catalog landing page: kinds with counts."""
     page = paths.CATALOG_INDEX
@@ -316,7 +304,7 @@ def docs_context(
 def render_pages(env: jinja2.Environment, site: SiteContext) -> dict[str, str]:
     """The Markdown pages MkDocs renders (home, catalog), by docs path."""
     out: dict[str, str] = {}
-    common = {"revision": site.revision, "site_name": site.catalog.config.site.site_name}
+    common = {"site_name": site.catalog.config.site.site_name}
     out["index.md"] = env.get_template("home.md.j2").render(**common, **home_context(site))
     out[paths.CATALOG_INDEX] = env.get_template("catalog.md.j2").render(**catalog_context(site))
     return out
@@ -345,7 +333,7 @@ def render_entities(
     the files they link to (long API definitions), by site path."""
     template = env.get_template("entity.html.j2")
     legend = env.get_template("_legend.html.j2").render(legend=map_styles.legend())
-    common = {"revision": site.revision, "legend_html": Markup(legend)}
+    common = {"legend_html": Markup(legend)}
     out: list[ShellPage] = []
     extra: dict[str, str] = {}
     for entity in site.catalog:

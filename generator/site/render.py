@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING, Any
 from markupsafe import Markup, escape
 
 from generator.model import formats
-from generator.site import paths
 
 if TYPE_CHECKING:
     import jinja2
@@ -69,10 +68,5 @@ def environment(template_dir: Path) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(
-        md=md_inline,
-        yaml_string=yaml_string,
-        safe_url=safe_url,
-    )
-    env.globals.update(relative=paths.relative, entity_url=paths.entity_url)
+    env.filters.update(md=md_inline, yaml_string=yaml_string)  # URLs: safe_url in pages.py
     return env
