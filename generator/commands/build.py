@@ -133,11 +133,12 @@ def _build(
     try:
         folders = (staged, rendered, build_dir / MAP_CACHE, templates)
         out = _render(catalog, sites, stages, runner or SubprocessRunner(), *folders)
+        for site in sites:  # TechDocs are MkDocs sources too: one writer for all of them
+            entity = catalog.get(site.key)
+            published = techdocs.publish(site, entity.title if entity else "")
+            out.docs.update({f"docs/{path}": data for path, data in published.items()})
         with stages.stage(f"writing {len(out.docs)} sources for MkDocs"):
             write_tree(build_dir, out.docs, keep=[MAP_CACHE, PREVIEW])
-            for site in sites:
-                entity = catalog.get(site.key)
-                techdocs.publish(site, build_dir / "docs", entity.title if entity else "")
         with stages.stage("running MkDocs"):
             run_mkdocs(build_dir / "mkdocs.yml")
             move_into(rendered, staged)

@@ -72,22 +72,20 @@ def collect(catalog: Catalog) -> tuple[list[TechDocsSite], list[Finding]]:
     return sites, apply_severities(findings, catalog.config.severity)
 
 
-def publish(site: TechDocsSite, docs_out: Path, entity_title: str = "") -> list[str]:
-    """Copy the site under ``docs_out``; returns the written paths relative to it.
+def publish(site: TechDocsSite, entity_title: str = "") -> dict[str, bytes]:
+    """The site's files for the build folder, by docs-relative path, in ``files`` order.
 
     Each page starts with the site's own navigation (the portal's global nav lists the
     docs index only: listing every docs page on every page would grow with the number
     of sites, quadratically)."""
     base = paths.techdocs_dir(site.key)
+    out = {}
     for rel in site.files:
-        target = docs_out / base / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
         if _MD.fullmatch(rel):
-            page = page_header(site, rel, entity_title) + site.pages[rel]
-            target.write_bytes(page.encode())
+            out[f"{base}/{rel}"] = (page_header(site, rel, entity_title) + site.pages[rel]).encode()
         else:
-            target.write_bytes((site.docs_dir / rel).read_bytes())
-    return [f"{base}/{rel}" for rel in site.files]
+            out[f"{base}/{rel}"] = (site.docs_dir / rel).read_bytes()
+    return out
 
 
 def pages_in_order(nav: list[NavItem]) -> list[tuple[str, str]]:
