@@ -18,6 +18,7 @@ from markupsafe import Markup
 from generator.catalog import Catalog
 from generator.model import relations as rel
 from generator.model.entity import Entity
+from generator.placeholders import Unresolved
 from generator.process import Revision
 from generator.site import apidocs, badges, map_styles, paths
 from generator.site.render import safe_url
@@ -137,10 +138,9 @@ def _definition(entity: Entity, extra: dict[str, str]) -> dict[str, Any] | None:
     definition = entity.spec.get("definition")
     if entity.kind != "API" or not isinstance(definition, str):
         return None
-    target = getattr(definition, "url", None)  # a placeholder that was not read
-    if target is not None:
-        remote = safe_url(target)
-        unread = None if remote else str(target)  # a local file: missing, or refused
+    if isinstance(definition, Unresolved):  # a placeholder that was not read
+        remote = safe_url(definition.url)
+        unread = None if remote else definition.url  # a local file: missing, or refused
         return {"remote": remote, "unread": unread, "summary": None, "raw": None}
     raw_file = None
     if len(definition) > apidocs.INLINE_LIMIT:
