@@ -11,6 +11,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+import yaml
 
 from generator.commands.build import build
 from generator.config import load_config
@@ -354,3 +355,49 @@ def test_mkdocs_yml_may_name_its_theme_as_a_string(tmp_path):
         templates=REPO / "site_templates",
     )
     assert "name: material" in text and "font: false" in text
+
+
+@pytest.mark.parametrize(
+    ("mkdocs_yml", "features"),
+    [
+        # No mkdocs.yml: the portal's own theme choices.
+        (None, None),
+        ("site_name: Bare\n", None),
+        # The repository's choices are kept; the tabs, the only way off an entity page,
+        # are added.
+        (
+            "site_name: Own\ntheme:\n  name: material\n  features: [navigation.top]\n",
+            ["navigation.top", "navigation.tabs"],
+        ),
+        (
+            "site_name: Own\ntheme:\n  name: material\n  features: [navigation.tabs]\n",
+            ["navigation.tabs"],
+        ),
+    ],
+)
+def test_theme_always_has_navigation_tabs(tmp_path, mkdocs_yml, features):
+    from generator.process import Revision
+    from generator.site import mkdocs_config
+
+    root = tmp_path / "repo"
+    root.mkdir()
+    if mkdocs_yml is not None:
+        (root / "mkdocs.yml").write_text(mkdocs_yml)
+    text = mkdocs_config.build_config(
+        load_config(root),
+        site_dir=tmp_path / "site",
+        nav=[],
+        revision=Revision("unknown", "unknown"),
+        built="2026-11-22 00:00 UTC",
+        templates=REPO / "site_templates",
+    )
+    theme = yaml.safe_load(text)["theme"]
+    assert theme["name"] == "material"
+    assert theme["features"] == (features or mkdocs_config.DEFAULT_FEATURES)
+
+
+def test_default_theme_is_this_repositorys_theme():
+    from generator.site import mkdocs_config
+
+    ours = yaml.safe_load((REPO / "mkdocs.yml").read_text())["theme"]["features"]
+    assert ours == mkdocs_config.DEFAULT_FEATURES

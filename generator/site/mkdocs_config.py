@@ -13,6 +13,20 @@ from generator.config import Config, read_mkdocs
 from generator.process import Revision
 from generator.site.markdown_safety import MARKDOWN_EXTENSIONS
 
+# The theme of a repository without an mkdocs.yml (or without a theme in it): the one
+# this repository's own mkdocs.yml uses.
+DEFAULT_FEATURES = [
+    "navigation.tabs",
+    "navigation.top",
+    "search.suggest",
+    "search.highlight",
+    "content.code.copy",
+]
+# Entity and kind pages have no sidebar (a navigation listing thousands of pages would
+# make the site quadratic), so the tabs are their only way to the catalog, the maps and
+# the docs: a theme that leaves them out still gets them.
+REQUIRED_FEATURES = ["navigation.tabs"]
+
 
 def build_config(
     config: Config,
@@ -24,9 +38,8 @@ def build_config(
     templates: Path,
 ) -> str:
     """The generated mkdocs.yml text for the build folder."""
-    cfg = read_mkdocs(config.root) or {"theme": {"name": "material"}}
-    theme = cfg.get("theme") or {"name": "material"}
-    theme = dict(theme) if isinstance(theme, dict) else {"name": str(theme)}  # 'theme: x'
+    cfg = read_mkdocs(config.root) or {}
+    theme = _theme(cfg.get("theme"))
     theme["custom_dir"] = str(templates / "overrides")
     theme["font"] = False  # Material would load Google Fonts: no request leaves the site
     repo = config.site.repo_url
@@ -61,3 +74,13 @@ def build_config(
     cfg["extra"] = extra
     text: str = yaml.safe_dump(cfg, sort_keys=True, allow_unicode=True)
     return text
+
+
+def _theme(given: Any) -> dict[str, Any]:
+    """The repository's theme settings, with the portal's defaults where it has none."""
+    if not given:
+        return {"name": "material", "features": list(DEFAULT_FEATURES)}
+    theme = dict(given) if isinstance(given, dict) else {"name": str(given)}  # 'theme: x'
+    features = [str(f) for f in theme.get("features") or []]
+    theme["features"] = features + [f for f in REQUIRED_FEATURES if f not in features]
+    return theme
