@@ -75,6 +75,36 @@ def test_catalog_text_in_markdown_is_escaped(title, expected):
     assert str(md_inline(title)) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "html"),
+    [
+        ("One sentence & more.", "<p>One sentence &amp; more.</p>"),
+        ("*so* `a<b`", "<p><em>so</em> <code>a&lt;b</code></p>"),
+        ("# Title\n\ntext", "<h3>Title</h3>\n<p>text</p>"),
+        ("<script>alert(1)</script>", "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>"),
+        (
+            '<div onclick="x">\n\nhi\n\n</div>',
+            '<p>&lt;div onclick="x"&gt;</p>\n<p>hi</p>\n<p>&lt;/div&gt;</p>',
+        ),
+        ("[x](javascript:alert(1))", '<p><a rel="noopener noreferrer">x</a></p>'),
+        ("[x]( JaVaScRiPt:alert(1))", '<p><a rel="noopener noreferrer">x</a></p>'),
+        ("[x](data:text/html,hi)", '<p><a rel="noopener noreferrer">x</a></p>'),
+        (
+            "![chart](https://x.org/c.png)",
+            '<p><a href="https://x.org/c.png" rel="noopener noreferrer">chart</a></p>',
+        ),
+        (
+            "<https://x.org>",
+            '<p><a href="https://x.org" rel="noopener noreferrer">https://x.org</a></p>',
+        ),
+    ],
+)
+def test_descriptions_are_markdown_without_html(text, html):
+    from generator.site.render import prose
+
+    assert str(prose(text)) == html
+
+
 def test_relpath_agrees_with_posixpath():
     """paths.relpath is a faster posixpath.relpath; every shape of path it is given
     (and some it is not) gives the same answer."""

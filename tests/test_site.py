@@ -86,8 +86,8 @@ def test_hostile_text_is_shown_as_text(tmp_path):
     site = _build(tmp_path, DATA / "hostile")
     page = (site / "catalog/default/component/hostile-service/index.html").read_text()
     # The payloads are there for a reader to see, as text.
-    assert "&lt;script&gt;alert(&#39;description&#39;)&lt;/script&gt;" in page
-    assert "&lt;iframe src=&#34;javascript:alert(4)&#34;&gt;" in page
+    assert "&lt;script&gt;alert('description')&lt;/script&gt;" in page
+    assert '&lt;iframe src="javascript:alert(4)"&gt;' in page
     # The title is text in the heading, and neutralised where the theme prints it raw.
     assert "&lt;script&gt;alert(&#39;title&#39;)&lt;/script&gt;" in page
     assert '<meta name="description" content="&lt;script&gt;alert(&#x27;description&#x27;)' in page

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
 OWNED_BY = "ownedBy"
@@ -49,6 +50,24 @@ class Relation(NamedTuple):
     def as_json(self) -> dict[str, str]:
         """Backstage's output shape."""
         return {"type": self.type, "targetRef": self.target}
+
+
+def system_of(key: str, part_of: Callable[[str], Iterable[str]]) -> tuple[str | None, str | None]:
+    """``(system, through)``: the system ``key`` is part of, directly (``through`` is
+    None) or as a subcomponent, through the nearest parent component that names one.
+    ``part_of(k)`` gives the ``partOf`` targets of ``k``. Parent loops (reported by the
+    validator) end the search."""
+    seen, node, through = {key}, key, None
+    while True:
+        targets = sorted(part_of(node))
+        systems = [t for t in targets if t.startswith("system:")]
+        if systems:
+            return systems[0], through
+        parents = [t for t in targets if t.startswith("component:") and t not in seen]
+        if not parents:
+            return None, None
+        node = through = parents[0]
+        seen.add(node)
 
 
 def has_cycle(edges: dict[str, list[str]]) -> bool:

@@ -7,6 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from generator.model.entity import Entity
+from generator.placeholders import Unresolved
+from generator.site import paths
+from generator.site.render import safe_url
 from generator.yaml12 import Limits, read_yaml
 
 INLINE_LIMIT = 24_000
@@ -114,3 +118,27 @@ def _asyncapi(doc: dict[str, Any], summary: ApiSummary) -> None:
     summary.schemas = sorted(
         str(k) for k in _mapping(components.get("messages")) | _mapping(components.get("schemas"))
     )
+
+
+def definition(entity: Entity, extra: dict[str, str]) -> dict[str, Any] | None:
+    """What the entity page shows of an API's definition; long raw texts go into
+    ``extra`` (site path -> text) to be written beside the page."""
+    text = entity.spec.get("definition")
+    if entity.kind != "API" or not isinstance(text, str):
+        return None
+    if isinstance(text, Unresolved):  # a placeholder that was not read
+        remote = safe_url(text.url)
+        unread = None if remote else text.url  # a local file: missing, or refused
+        return {"remote": remote, "unread": unread, "summary": None, "raw": None}
+    raw_file = None
+    if len(text) > INLINE_LIMIT:
+        raw_file = "definition.txt"
+        extra[f"{paths.entity_dir(entity.key)}/{raw_file}"] = text
+    return {
+        "remote": None,
+        "unread": None,
+        "summary": summarise(str(entity.spec.get("type", "")), text),
+        "raw": None if raw_file else text,
+        "raw_file": raw_file,
+        "size": len(text),
+    }

@@ -283,12 +283,8 @@ def system_dot(entities: Catalog | Index, key: str) -> str:
 
 
 def _system_of(index: Index, key: str) -> str | None:
-    """The system a node is part of, directly or through its parent component."""
-    for node in [key, *index.targets(key, rel.PART_OF)]:
-        systems = [p for p in index.targets(node, rel.PART_OF) if index.kind(p) == "system"]
-        if systems:
-            return systems[0]
-    return None
+    """The system a node is part of, directly or through its parent components."""
+    return rel.system_of(key, lambda node: index.targets(node, rel.PART_OF))[0]
 
 
 def domain_dot(entities: Catalog | Index, key: str, *, max_per_system: int = 8) -> str:

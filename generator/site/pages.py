@@ -18,10 +18,9 @@ from markupsafe import Markup
 from generator.catalog import Catalog
 from generator.model import relations as rel
 from generator.model.entity import Entity
-from generator.placeholders import Unresolved
 from generator.process import Revision
 from generator.site import apidocs, badges, map_styles, paths
-from generator.site.render import safe_url
+from generator.site.render import prose_text, safe_url
 from generator.site.shell import ShellPage
 
 KIND_ABOUT = {
@@ -54,6 +53,17 @@ RELATION_LABELS = {
     rel.MEMBER_OF: "Member of",
     rel.HAS_MEMBER: "Members",
 }
+
+
+CONTENTS = {
+    "Group": (rel.OWNER_OF, "Owns"),
+    "User": (rel.OWNER_OF, "Owns"),
+    "System": (rel.HAS_PART, "Parts"),
+    "Domain": (rel.HAS_PART, "Parts"),
+}
+"""Kinds whose page lists one relation as a table of what it holds (shown there, not
+again under Relations): a team's software, a system's components, APIs and resources."""
+_SHORT = 160  # characters of a description in a contents table
 
 
 @dataclass(frozen=True)
@@ -96,20 +106,32 @@ def _first(entity: Entity, relation: str) -> str | None:
     return found[0] if found else None
 
 
-def _system_and_domain(site: SiteContext, entity: Entity) -> tuple[str | None, str | None]:
-    parts = [t for t in entity.related(rel.PART_OF) if t.startswith("system:")]
-    system = parts[0] if parts else None
+def _part_of(site: SiteContext, key: str) -> list[str]:
+    entity = site.catalog.get(key)
+    return entity.related(rel.PART_OF) if entity else []
+
+
+def _system_and_domain(
+    site: SiteContext, entity: Entity
+) -> tuple[str | None, str | None, str | None]:
+    """``(system, domain, through)``: a subcomponent's system is its parent's, found
+    ``through`` that parent (the maps draw it there too)."""
+    system, through = rel.system_of(entity.key, lambda key: _part_of(site, key))
     owner_of_domain = site.catalog.get(system) if system else entity
     domain = None
     if owner_of_domain is not None:
         domains = [t for t in owner_of_domain.related(rel.PART_OF) if t.startswith("domain:")]
         domain = domains[0] if domains else None
-    return system, domain
+    return system, domain, through
 
 
-def _relations(site: SiteContext, entity: Entity, page: str) -> list[tuple[str, list[Link]]]:
+def _relations(
+    site: SiteContext, entity: Entity, page: str, skip: str | None
+) -> list[tuple[str, list[Link]]]:
     grouped: dict[str, list[Link]] = {}
     for relation in entity.relations:
+        if relation.type == skip:
+            continue
         grouped.setdefault(relation.type, []).append(_link(site, relation.target, page))
     order = list(RELATION_LABELS)
     return [
@@ -118,6 +140,39 @@ def _relations(site: SiteContext, entity: Entity, page: str) -> list[tuple[str, 
             grouped.items(), key=lambda kv: (order.index(kv[0]) if kv[0] in order else 99, kv[0])
         )
     ]
+
+
+@dataclass(frozen=True)
+class ContentRow:
+    """One entity in a contents table."""
+
+    link: Link
+    kind: str
+    type: str
+    lifecycle: str
+    description: str
+
+
+def _contents(site: SiteContext, entity: Entity, page: str) -> dict[str, Any] | None:
+    """The table of what a group owns or a system holds, by kind, then title."""
+    if entity.kind not in CONTENTS:
+        return None
+    relation, title = CONTENTS[entity.kind]
+    order = {kind.lower(): i for i, kind in enumerate(KIND_ABOUT)}
+    rows = []
+    for key in entity.related(relation):
+        target, link = site.catalog.get(key), _link(site, key, page)
+        spec = target.spec if target else {}
+        text = prose_text(target.description) if target else ""
+        short = text if len(text) <= _SHORT else text[: _SHORT - 1] + "…"
+        kind = target.kind if target else link.kind
+        lifecycle = _str(spec.get("lifecycle"))
+        rows.append(ContentRow(link, kind, _str(spec.get("type")), lifecycle, short))
+    if not rows:
+        return None
+    rows.sort(key=lambda r: (order.get(r.kind.lower(), 99), r.kind, r.link.title.lower()))
+    columns = [c for c in ("type", "lifecycle", "description") if any(getattr(r, c) for r in rows)]
+    return {"title": title, "relation": relation, "rows": rows, "columns": columns}
 
 
 def _source(site: SiteContext, entity: Entity) -> dict[str, Any]:
@@ -134,38 +189,17 @@ def _source(site: SiteContext, entity: Entity) -> dict[str, Any]:
     }
 
 
-def _definition(entity: Entity, extra: dict[str, str]) -> dict[str, Any] | None:
-    definition = entity.spec.get("definition")
-    if entity.kind != "API" or not isinstance(definition, str):
-        return None
-    if isinstance(definition, Unresolved):  # a placeholder that was not read
-        remote = safe_url(definition.url)
-        unread = None if remote else definition.url  # a local file: missing, or refused
-        return {"remote": remote, "unread": unread, "summary": None, "raw": None}
-    raw_file = None
-    if len(definition) > apidocs.INLINE_LIMIT:
-        raw_file = "definition.txt"
-        extra[f"{paths.entity_dir(entity.key)}/{raw_file}"] = definition
-    return {
-        "remote": None,
-        "unread": None,
-        "summary": apidocs.summarise(str(entity.spec.get("type", "")), definition),
-        "raw": None if raw_file else definition,
-        "raw_file": raw_file,
-        "size": len(definition),
-    }
-
-
 def entity_context(site: SiteContext, entity: Entity, extra: dict[str, str]) -> dict[str, Any]:
     """Everything the entity template shows."""
     page = paths.entity_page(entity.key)
-    system, domain = _system_and_domain(site, entity)
+    system, domain, through = _system_and_domain(site, entity)
     owner = _first(entity, rel.OWNED_BY)
     found_badges, other_annotations = badges.badges(
         entity.metadata.get("annotations"), site.catalog.config.site
     )
     links = entity.metadata.get("links")
     techdocs = site.techdocs.get(entity.key)
+    contents = _contents(site, entity, page)
     return {
         "e": entity,
         "json": paths.relative(page, paths.entity_json(entity.key)),
@@ -174,6 +208,7 @@ def entity_context(site: SiteContext, entity: Entity, extra: dict[str, str]) -> 
         "lifecycle": _str(entity.spec.get("lifecycle")),
         "owner": _link(site, owner, page) if owner else None,
         "system": _link(site, system, page) if system else None,
+        "system_through": _link(site, through, page) if through else None,
         "domain": _link(site, domain, page) if domain else None,
         "tags": [t for t in entity.metadata.get("tags") or [] if isinstance(t, str)],
         "links": [
@@ -186,12 +221,13 @@ def entity_context(site: SiteContext, entity: Entity, extra: dict[str, str]) -> 
         "labels": sorted(
             (k, v) for k, v in (entity.metadata.get("labels") or {}).items() if isinstance(v, str)
         ),
-        "relations": _relations(site, entity, page),
+        "contents": contents,
+        "relations": _relations(site, entity, page, contents["relation"] if contents else None),
         "map": paths.relative(page, paths.entity_map(entity.key))
         if entity.key in site.maps
         else None,
         "legend": entity.kind not in ("System", "Domain"),  # their maps carry their own
-        "definition": _definition(entity, extra),
+        "definition": apidocs.definition(entity, extra),
         "techdocs": paths.relative(page, techdocs[: -len("index.md")]) if techdocs else None,
         "source": _source(site, entity),
         "profile": _profile(entity),
@@ -213,7 +249,7 @@ def _str(value: Any) -> str:
 
 
 def _row(site: SiteContext, entity: Entity, page: str) -> dict[str, Any]:
-    system, _ = _system_and_domain(site, entity)
+    system, _, _ = _system_and_domain(site, entity)
     owner = _first(entity, rel.OWNED_BY)
     return {
         "name": entity.ref.display.split(":", 1)[1],
