@@ -20,9 +20,18 @@ def conformance() -> Path:
     return CONFORMANCE
 
 
+_LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
+
+
 @pytest.fixture(autouse=True)
 def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
-    def refuse(*args: object, **kwargs: object) -> None:
-        raise AssertionError("tests must not use the network")
+    """Connections go to this machine's loopback (a site the test serves) or nowhere."""
+    connect = socket.socket.connect
 
-    monkeypatch.setattr(socket.socket, "connect", refuse)
+    def loopback_only(self: socket.socket, address: object) -> None:
+        host = address[0] if isinstance(address, tuple) else None
+        if host not in _LOOPBACK:
+            raise AssertionError(f"tests must not use the network (connect to {address!r})")
+        connect(self, address)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(socket.socket, "connect", loopback_only)

@@ -1,0 +1,95 @@
+"""``portal serve`` as its users run it: a process that builds, serves on localhost,
+rebuilds when a catalog file is saved, and keeps the last good site when an edit is
+invalid. Waits are bounded polls (a slow machine waits longer), never timing asserts."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO
+
+pytestmark = pytest.mark.integration
+CATALOG = REPO / "tests" / "data" / "site_catalog"
+PAGE = "catalog/default/component/ignition/"
+PATIENCE = 120  # seconds a build may take on a loaded CI machine
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _get(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 (localhost)
+            return str(response.read().decode("utf-8"))
+    except OSError:
+        return ""
+
+
+def _until(condition: Callable[[], bool], what: str, proc: subprocess.Popen[str]) -> None:
+    deadline = time.monotonic() + PATIENCE
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        assert proc.poll() is None, f"portal serve exited ({proc.returncode}) before {what}"
+        time.sleep(0.2)
+    pytest.fail(f"portal serve: no {what} within {PATIENCE} s")
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], str, Path, Path]]:
+    repo = tmp_path / "repo"
+    shutil.copytree(CATALOG, repo / "catalog")
+    port = _free_port()
+    log = tmp_path / "serve.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "generator", "serve", "--port", str(port)],
+            cwd=repo,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env={**os.environ, "PYTHONPATH": str(REPO)},
+        )
+    try:
+        yield proc, f"http://127.0.0.1:{port}/", repo / "catalog" / "services.yaml", log
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGINT)
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+def test_serve_rebuilds_on_save_and_keeps_the_last_good_site(served):
+    proc, url, services, log = served
+    _until(lambda: "Ignition Service" in _get(url + PAGE), "first build", proc)
+
+    # A saved edit shows up on the next request.
+    services.write_text(services.read_text().replace("Ignition Service", "Ignition Mk II"))
+    _until(lambda: "Ignition Mk II" in _get(url + PAGE), "rebuild after an edit", proc)
+
+    # An invalid edit is reported, and the last good site is still served.
+    services.write_text(services.read_text().replace("owner: team-rocket", "owner: nobody", 1))
+    _until(lambda: "ref.dangling" in log.read_text(), "findings for an invalid edit", proc)
+    assert "Ignition Mk II" in _get(url + PAGE)
+    assert "services.yaml:18:10: error[ref.dangling]" in log.read_text()
+
+    # Ctrl+C stops it quietly.
+    proc.send_signal(signal.SIGINT)
+    assert proc.wait(timeout=30) == 130
+    assert "Traceback" not in log.read_text()
