@@ -429,3 +429,29 @@ def test_front_matter_is_dropped_quietly_and_gives_the_title(tmp_path):
     assert findings == []
     assert "sidebar_label" not in sites[0].pages["index.md"]
     assert sites[0].nav[0] == ("Service overview", "index.md")
+
+
+def test_a_large_sites_header_lists_its_sections_and_neighbours(tmp_path):
+    """Listing every page on every page grows with the square of the site's size; past
+    HEADER_ALL_PAGES a page links the top level, then the previous and next page."""
+    from generator.site.techdocs import HEADER_ALL_PAGES, TechDocsSite
+
+    guide = [(f"Step {i}", f"guide/step-{i}.md") for i in range(HEADER_ALL_PAGES)]
+    site = TechDocsSite(
+        key="component:default/big",
+        site_name="Big",
+        docs_dir=tmp_path,
+        files=[],
+        nav=[("Home", "index.md"), ("Guide", guide), ("Elsewhere", "https://x.org")],
+    )
+    assert page_header(site, "guide/step-3.md", "Big Service") == (
+        "[Big Service](../../../) › [Home](../index.md) · [Guide](step-0.md)"
+        " | ← [Step 2](step-2.md) | [Step 4](step-4.md) →\n\n"
+    )
+    assert page_header(site, "index.md", "Big Service") == (
+        "[Big Service](../) › **Home** · [Guide](guide/step-0.md) | [Step 0](guide/step-0.md) →\n\n"
+    )
+    last = f"guide/step-{HEADER_ALL_PAGES - 1}.md"
+    assert page_header(site, last, "B").endswith(
+        f" | ← [Step {HEADER_ALL_PAGES - 2}](step-{HEADER_ALL_PAGES - 2}.md)\n\n"
+    )

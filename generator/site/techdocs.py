@@ -9,6 +9,7 @@ HTML checked (:mod:`generator.site.markdown_safety`); a page that fails is repla
 
 from __future__ import annotations
 
+import functools
 import os
 import posixpath
 import re
@@ -52,6 +53,11 @@ class TechDocsSite:
     nav: list[NavItem]
     pages: dict[str, str] = field(default_factory=dict, repr=False)
     """The cleaned text of each Markdown file, as :func:`publish` writes it."""
+
+    @functools.cached_property
+    def in_order(self) -> list[tuple[str, str]]:
+        """The nav's pages, depth first: (title, docs-folder-relative path)."""
+        return pages_in_order(self.nav)
 
 
 class _Stop(Exception):
@@ -99,21 +105,46 @@ def pages_in_order(nav: list[NavItem]) -> list[tuple[str, str]]:
     return out
 
 
+HEADER_ALL_PAGES = 12
+"""A site with at most this many pages lists them all at the top of each page; a larger
+one lists its top-level entries and the previous and next page, so a header stays one
+line however many pages the site has."""
+
+
 def page_header(site: TechDocsSite, rel: str, entity_title: str) -> str:
     """A Markdown line linking back to the entity and across the site's pages."""
-    here = posixpath.dirname(rel)
+    here = posixpath.dirname(rel) or "."
     # The entity page is not a MkDocs page (see shell.py): link to its URL.
     entity_page = paths.relative(
         f"{paths.techdocs_dir(site.key)}/{rel}", paths.entity_url(site.key)
     )
-    links = [
-        f"**{md_inline(title)}**"
-        if path == rel
-        else f"[{md_inline(title)}]({posixpath.relpath(path, here or '.')})"
-        for title, path in pages_in_order(site.nav)
-    ]
+
+    def link(title: str, path: str) -> str:
+        if path == rel:
+            return f"**{md_inline(title)}**"
+        return f"[{md_inline(title)}]({posixpath.relpath(path, here)})"
+
+    pages = site.in_order
+    if len(pages) <= HEADER_ALL_PAGES:
+        links = " · ".join(link(title, path) for title, path in pages)
+    else:
+        links = " · ".join(link(title, path) for title, path in _top_level(site.nav))
+        at = next((i for i, (_, path) in enumerate(pages) if path == rel), None)
+        if at is not None and at > 0:
+            links += f" | ← {link(*pages[at - 1])}"
+        if at is not None and at + 1 < len(pages):
+            links += f" | {link(*pages[at + 1])} →"
     back = f"[{md_inline(entity_title or site.site_name)}]({entity_page})"
-    return f"{back} › {' · '.join(links)}\n\n"
+    return f"{back} › {links}\n\n"
+
+
+def _top_level(nav: list[NavItem]) -> list[tuple[str, str]]:
+    """The nav's first level: a page, or a section as its first page."""
+    out = []
+    for title, value in nav:
+        first = pages_in_order(value)[:1] if isinstance(value, list) else [(title, value)]
+        out += [(title, path) for _, path in first if "://" not in path]
+    return out
 
 
 class _Reader:
