@@ -35,6 +35,8 @@ class Catalog:
     config: Config
     documents: int = 0
     """How many entity documents were read, duplicates and rejected ones included."""
+    files_checked: int = 0
+    """How many catalog files were read and checked (``files`` holds those with entities)."""
 
     def __iter__(self) -> Iterator[Entity]:
         return iter(self.entities.values())
@@ -104,4 +106,5 @@ def _load(roots: list[Path], config: Config) -> Catalog:
         files=loaded.files,
         config=config,
         documents=len(loaded.docs),
+        files_checked=loaded.checked,
     )

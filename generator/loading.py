@@ -50,6 +50,8 @@ class Loaded:
     docs: list[SourceDoc]
     files: list[str]
     findings: list[Finding]
+    checked: int = 0
+    """Catalog files read and checked, those that hold no entity included."""
 
 
 class _Loader:
@@ -91,9 +93,9 @@ class _Loader:
         while queue:
             self._read(queue.popleft(), queue)
         self._report_include_cycles()
-        docs = self._entity_docs()
+        docs, checked = self._entity_docs()
         entity_files = sorted({d.file for d in docs})
-        return Loaded(docs, entity_files, self.findings)
+        return Loaded(docs, entity_files, self.findings, checked)
 
     def _boundary(self, root: Path) -> Path:
         if root.is_relative_to(self.root):
@@ -296,7 +298,7 @@ class _Loader:
                 )
             )
 
-    def _entity_docs(self) -> list[SourceDoc]:
+    def _entity_docs(self) -> tuple[list[SourceDoc], int]:
         per_file: list[tuple[_File, list[SourceDoc], list[Finding]]] = []
         for entry in sorted(self.files.values(), key=lambda e: e.name):
             path = entry.path
@@ -321,6 +323,7 @@ class _Loader:
                 for source in docs:
                     resolver.resolve(source, entry.boundary)
         out: list[SourceDoc] = []
+        checked = 0
         for entry, docs, notes in per_file:
             # A file that an entity pulls in with $text/$yaml is data, even if it is YAML,
             # unless it holds entities: those are checked wherever else they are used
@@ -328,8 +331,9 @@ class _Loader:
             if docs or entry.path not in resolver.used_files:
                 self.findings += entry.findings + notes
                 out += docs
+                checked += 1
         self.findings += resolver.findings
-        return out
+        return out, checked
 
     def _classify(self, source: SourceDoc, notes: list[Finding]) -> SourceDoc | None:
         data = source.data

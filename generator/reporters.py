@@ -14,15 +14,17 @@ from generator.diagnostics import Finding, Severity
 
 
 def summary_line(findings: Sequence[Finding], entities: int, files: int) -> str:
-    """``N entities in M files: E errors, W warnings``."""
+    """``N entities in M files: E errors, W warnings`` (M: catalog files checked)."""
     counts = Counter(f.severity for f in findings)
-    parts = [
-        f"{counts[s]} {s.value}{'s' if counts[s] != 1 else ''}"
-        for s in (Severity.ERROR, Severity.WARNING)
-    ]
+    parts = [_count(counts[s], s.value, s.value + "s") for s in (Severity.ERROR, Severity.WARNING)]
     if counts[Severity.INFO]:
         parts.append(f"{counts[Severity.INFO]} info")
-    return f"{entities} entities in {files} files: {', '.join(parts)}"
+    what = f"{_count(entities, 'entity', 'entities')} in {_count(files, 'file', 'files')}"
+    return f"{what}: {', '.join(parts)}"
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
 
 
 _LINE_BREAKS = str.maketrans({"\n": "\\n", "\r": "\\r", "\u2028": "\\u2028", "\u2029": "\\u2029"})

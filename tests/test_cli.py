@@ -110,14 +110,22 @@ def test_findings_exit_1_with_one_exact_line_each_and_a_summary(tmp_path, capsys
 def test_explicit_paths_limit_what_is_validated(tmp_path, capsys):
     root = _broken(tmp_path)
     code, out, _ = _run(capsys, "--root", str(root), "validate", str(root / "catalog/org.yaml"))
-    assert (code, out) == (0, "1 entities in 1 files: 0 errors, 0 warnings\n")
+    assert (code, out) == (0, "1 entity in 1 file: 0 errors, 0 warnings\n")
+
+
+def test_the_summary_counts_files_that_held_no_entity(tmp_path, capsys):
+    """A file refused as a whole still counts as checked: "1 entity in 2 files"."""
+    root = _repo(tmp_path, org=GROUP, broken="kind: [unclosed\n")
+    code, out, _ = _run(capsys, "--root", str(root), "validate")
+    assert code == 1
+    assert out.splitlines()[-1] == "1 entity in 2 files: 1 error, 0 warnings"
 
 
 def test_warnings_fail_only_under_strict(tmp_path, capsys):
     root = _repo(tmp_path, upstream=REMOTE_LOCATION)
     code, out, _ = _run(capsys, "--root", str(root), "validate")
     assert code == 0
-    assert out.splitlines()[-1] == "1 entities in 1 files: 0 errors, 1 warning"
+    assert out.splitlines()[-1] == "1 entity in 1 file: 0 errors, 1 warning"
     code, out_strict, _ = _run(capsys, "--root", str(root), "validate", "--strict")
     assert code == 1
     assert out_strict == out

@@ -177,7 +177,7 @@ def test_severity_off_drops_findings(tmp_path, capsys):
     root = _repo(tmp_path, "severity:\n  ref.dangling: off\n", svc=COMPONENT.format(owner="nobody"))
     assert _codes(root) == []
     assert main(["--root", str(root), "validate", "--strict"]) == 0
-    assert capsys.readouterr().out == "1 entities in 1 files: 0 errors, 0 warnings\n"
+    assert capsys.readouterr().out == "1 entity in 1 file: 0 errors, 0 warnings\n"
 
 
 def test_without_override_the_dangling_ref_is_an_error(tmp_path):

@@ -47,5 +47,5 @@ def validate(
     """Validate ``paths`` (default: the configured roots); 0 when valid, 1 when not."""
     checked = check(paths, config)
     catalog, findings = checked.catalog, checked.findings
-    REPORTERS[output_format](findings, len(catalog), len(catalog.files), out or sys.stdout)
+    REPORTERS[output_format](findings, len(catalog), catalog.files_checked, out or sys.stdout)
     return FINDINGS if fails(findings, strict=strict) else OK
