@@ -86,9 +86,18 @@ def test_catalog_text_in_markdown_is_escaped(title, expected):
             '<div onclick="x">\n\nhi\n\n</div>',
             '<p>&lt;div onclick="x"&gt;</p>\n<p>hi</p>\n<p>&lt;/div&gt;</p>',
         ),
-        ("[x](javascript:alert(1))", '<p><a rel="noopener noreferrer">x</a></p>'),
-        ("[x]( JaVaScRiPt:alert(1))", '<p><a rel="noopener noreferrer">x</a></p>'),
-        ("[x](data:text/html,hi)", '<p><a rel="noopener noreferrer">x</a></p>'),
+        # Links to other schemes are not links (CommonMark's reference behaviour).
+        ("[x](javascript:alert(1))", "<p>[x](javascript:alert(1))</p>"),
+        ("[x]( JaVaScRiPt:alert(1))", "<p>[x]( JaVaScRiPt:alert(1))</p>"),
+        ("[x](data:text/html,hi)", "<p>[x](data:text/html,hi)</p>"),
+        ("[x](vbscript:msgbox)", "<p>[x](vbscript:msgbox)</p>"),
+        ("~~gone~~", "<p><s>gone</s></p>"),
+        (
+            "| a |\n|---|\n| b |",
+            "<table>\n<thead>\n<tr>\n<th>a</th>\n</tr>\n</thead>\n"
+            "<tbody>\n<tr>\n<td>b</td>\n</tr>\n</tbody>\n</table>",
+        ),
+        ("# T\n\n## U\n\n###### V", "<h3>T</h3>\n<h4>U</h4>\n<h6>V</h6>"),
         (
             "![chart](https://x.org/c.png)",
             '<p><a href="https://x.org/c.png" rel="noopener noreferrer">chart</a></p>',
@@ -103,6 +112,14 @@ def test_descriptions_are_markdown_without_html(text, html):
     from generator.site.render import prose
 
     assert str(prose(text)) == html
+
+
+def test_a_description_too_long_for_markdown_is_plain_text():
+    """Past PROSE_LIMIT a description is escaped text in paragraphs, whatever it holds."""
+    from generator.site.render import PROSE_LIMIT, prose
+
+    text = "[" * PROSE_LIMIT + "<b>x</b>\n\n**two**"
+    assert str(prose(text)) == f"<p>{'[' * PROSE_LIMIT}&lt;b&gt;x&lt;/b&gt;</p>\n<p>**two**</p>"
 
 
 def test_relpath_agrees_with_posixpath():

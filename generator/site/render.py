@@ -53,56 +53,62 @@ def yaml_string(text: Any) -> Markup:
 # Text without any of these renders as one paragraph of itself: most descriptions are a
 # sentence, and the site renders thousands of them.
 _MD_SYNTAX = re.compile(r"[\\`*_\[\]<>#!|~&]|\n|^\s*(?:[-+]|\d+[.)])\s", re.M)
-# What a description may become: Markdown's own output, images excepted (a request
-# leaving the site); nh3 drops attributes but link targets (ids could clash).
-_PROSE_TAGS = {"p", "br", "em", "strong", "code", "pre", "a", "ul", "ol", "li",
-               "blockquote", "h3", "h4", "h5", "h6", "hr"}  # fmt: skip
+PROSE_LIMIT = 20_000
+"""Longer descriptions are shown as plain text: rendering stays well under a second
+whatever the text (markdown-it-py is near-linear; Python-Markdown, MkDocs' own, is
+quadratic in unmatched '[', an hour for a 1 MiB description)."""
+# What a description may become: CommonMark with GitHub's tables and strikethrough, as
+# Backstage renders descriptions, images excepted (a request leaving the site); nh3
+# drops attributes but link targets.
+_PROSE_TAGS = {"p", "br", "em", "strong", "code", "pre", "a", "ul", "ol", "li", "blockquote",
+               "h3", "h4", "h5", "h6", "hr", "s", "table", "thead", "tbody", "tr", "th",
+               "td"}  # fmt: skip
 
 
 @functools.cache
 def _markdown() -> Any:
-    """Python-Markdown (MkDocs' own) without raw HTML, which stays text, and with
-    images turned into links to them."""
-    import markdown
-    from markdown.treeprocessors import Treeprocessor
+    """markdown-it-py with raw HTML shown as text, images as links to them, and
+    headings from h3 (the page's title and sections own h1 and h2)."""
+    from markdown_it import MarkdownIt
 
-    class ImagesAsLinks(Treeprocessor):  # type: ignore[misc]  # Markdown has no types
-        def run(self, root: Any) -> None:
-            for img in root.iter("img"):
-                src, alt = img.get("src", ""), img.get("alt", "")
-                img.tag, img.text = "a", alt or src
-                img.attrib.clear()
-                img.set("href", src)
+    md = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
 
-    # Headings start at h3: the page's title and sections own h1 and h2.
-    converter = markdown.Markdown(
-        output_format="html", extensions=["toc"], extension_configs={"toc": {"baselevel": 3}}
-    )
-    converter.preprocessors.deregister("html_block")
-    converter.inlinePatterns.deregister("html")
-    converter.treeprocessors.register(ImagesAsLinks(converter), "images_as_links", 1)
-    return converter
+    def image(self: Any, tokens: Any, idx: int, options: Any, env: Any) -> str:
+        token = tokens[idx]
+        src = str(token.attrGet("src") or "")
+        alt = self.renderInlineAsText(token.children or [], options, env) or src
+        return f'<a href="{html.escape(src)}">{html.escape(alt)}</a>'
+
+    def heading(_self: Any, tokens: Any, idx: int, _options: Any, _env: Any) -> str:
+        level = min(int(tokens[idx].tag[1]) + 2, 6)
+        return f"<h{level}>" if tokens[idx].nesting == 1 else f"</h{level}>\n"
+
+    md.add_render_rule("image", image)
+    md.add_render_rule("heading_open", heading)
+    md.add_render_rule("heading_close", heading)
+    return md
 
 
 def prose(text: Any) -> Markup:
     """A description as HTML, written in Markdown as in Backstage: emphasis, links,
-    lists and code. Raw HTML stays text, links go only to http(s) and mailto, and nh3
-    cleans the result against an allowlist all the same."""
+    lists, code and tables. Raw HTML stays text, links go only to http(s) and mailto,
+    and nh3 cleans the result against an allowlist all the same."""
     text = str(text).strip()
     if not _MD_SYNTAX.search(text):
         return Markup(f"<p>{escape(text)}</p>")
+    if len(text) > PROSE_LIMIT:
+        paragraphs = re.split(r"\n\s*\n", text)
+        return Markup("\n".join(f"<p>{escape(p.strip())}</p>" for p in paragraphs if p.strip()))
     import nh3
 
-    converter = _markdown()
-    rendered = converter.reset().convert(text)
     cleaned = nh3.clean(
-        rendered,
+        _markdown().render(text),
         tags=_PROSE_TAGS,
         attributes={"a": {"href", "title"}},
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer",
     )
-    return Markup(cleaned)
+    return Markup(cleaned.strip())
 
 
 def prose_text(text: str) -> str:
