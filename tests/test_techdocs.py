@@ -282,6 +282,43 @@ def test_unsafe_markdown_is_reported_once_per_page_at_its_first_line(tmp_path):
     assert "on 2 line(s)" in findings[0].message
 
 
+@pytest.mark.parametrize(
+    ("page", "reason"),
+    [
+        # Python-Markdown searches to the paragraph's end for each unclosed '[' or '('.
+        ("# Hi\n\n" + "[" * 20_000 + "\n", "so many unclosed '[' or '('"),
+        ("[a](" * 5_000 + "\n", "so many unclosed '[' or '('"),
+        # ... and for closers of '~', '^', '`': 40,000 characters in one paragraph.
+        ("~a" * 20_000 + "\n", "paragraphs too long to render"),
+        # It recurses per nesting level, and fails near 300.
+        ("- " * 100 + "deep\n", "lists or quotes nested 100 deep on line 1"),
+        ("".join("    " * i + "- x\n" for i in range(70)), "lists or quotes nested 65 deep"),
+    ],
+)
+def test_pages_too_costly_to_render_are_not_published(tmp_path, page, reason):
+    sites, findings = _tmp_repo(tmp_path, {"index.md": page})
+    assert [(f.code, f.file, f.line) for f in findings] == [
+        ("techdocs.unsafe", "svc/docs/index.md", 1)
+    ]
+    assert findings[0].message.startswith(f"not published: {reason}")
+    assert sites[0].pages["index.md"] == NOTICE
+
+
+def test_long_pages_of_ordinary_markdown_are_published(tmp_path):
+    """The limits leave room: escaped and closed brackets, long tables, long lists and
+    code of any length are fine."""
+    table = "| a | b |\n|---|---|\n" + "| [x](https://x.org) | `~a` ^b |\n" * 3_000
+    items = "".join(
+        f"- item {i} with a [link](https://x.org/{i}) and ~tilde\n" for i in range(3_000)
+    )
+    code = "```\n" + "[(~^`" * 50_000 + "\n```\n"
+    escaped = "\\[" * 5_000 + "\n"
+    page = "\n\n".join([table, items, code, escaped])
+    sites, findings = _tmp_repo(tmp_path, {"index.md": page})
+    assert findings == []
+    assert sites[0].pages["index.md"] == page
+
+
 def test_titles_are_plain_text(tmp_path):
     sites, _ = _tmp_repo(
         tmp_path,

@@ -34,7 +34,8 @@ _RAW_BLOCK = re.compile(rf"<!--.*?-->|<({_RAW}|title|select)\b.*?</\1\s*>", re.I
 _TAG = re.compile(r"</?[A-Za-z][^<>]*>|<[!?][^<>]*>")
 _AUTOLINK = re.compile(r"<(?:https?://|mailto:)[^\s<>]*>|<[^\s<>@/]+@[^\s<>@]+>")
 _LEFTOVER = re.compile(rf"({_AUTOLINK.pattern})|<(?=[A-Za-z/!?])")
-_ATTRS = re.compile(r"\{[ \t]*[:#.][^}\n]*\}|\{(?![=+~>-]{2})[^}\n]*=[^}\n]*\}")  # not critic
+# '{' is excluded inside, so each '{' is scanned only up to the next one: linear.
+_ATTRS = re.compile(r"\{[ \t]*[:#.][^{}\n]*\}|\{(?![=+~>-]{2})[^{}=\n]*=[^{}\n]*\}")  # not critic
 _LINK = re.compile(r"(\]\(\s*<?)((?:[^\s()<>]|\([^\s()]*\))*)")
 _REF_DEF = re.compile(r"^( {0,3}\[[^\]\n]+\]:[ \t]*<?)([^\s>]*)", re.M)
 _FRONT = re.compile(r"\A-{3}[ \t]*\n.*?\n(?:\.{3}|-{3})[ \t]*\n", re.S)
@@ -49,6 +50,23 @@ _HTML_ATTRS = re.compile(
     r"alt|checked|class|colspan|data-tabs|disabled|for|id|name|open|rowspan|title|type"
 )  # colspan: the title row of a code block with a file name (```yaml title="x.yaml")
 _ALIGN = re.compile(r"text-align: (?:left|right|center);")
+_BLOCKS = re.compile(r"\n[ \t]*\n")
+_NESTING = re.compile(r"^([ \t]*)((?:(?:[-*+>]|\d{1,9}[.)])(?:[ \t]+|$))*)", re.M)
+SCAN_BUDGET = 4_000_000
+"""Python-Markdown looks for the ']' or ')' closing each '[' or '(' up to the end of
+the paragraph: unclosed ones cost the paragraph's length each (4,000 '[' in a line:
+2.7 s; a 1 MiB page of them: hours). Pages whose unclosed brackets times paragraph
+length add up to more than this (about a second) are not rendered."""
+INLINE_BUDGET = 1_000_000_000
+"""Python-Markdown's inline patterns also search ahead for closers of '~', '^', '`' and
+the like, so an element's text can cost the square of its length (128 KB of '~a': 18 s).
+Pages whose paragraphs, list items and table rows add up to more than this in squared
+characters (measured: at most 1.5 s of rendering) are not rendered."""
+_TABLE_RULE = re.compile(r"^[ \t]*\|?(?:[ \t]*:?-+:?[ \t]*\|)+[ \t]*(?::?-+:?[ \t]*)?$", re.M)
+_PIECE = re.compile(r"\n(?=[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]| {0,3}#)")
+MAX_NESTING = 64
+"""Deepest list or quote nesting rendered (Python-Markdown recurses per level and fails
+near 300)."""
 
 
 def plain(text: str) -> str:
@@ -107,6 +125,51 @@ def front_matter(text: str) -> tuple[int, str | None]:
     return block.group().count("\n"), name or None
 
 
+def too_costly(text: str) -> str | None:
+    """Why Markdown could not render ``text`` in reasonable time or stack, or None."""
+    # Code is set aside before inline parsing: only its line breaks are kept.
+    prose = "".join(re.sub(r"[^\n]", "", p) if c else p for p, c in segments(text, True))
+    blocks = _BLOCKS.split(prose)
+    if sum(_unclosed(block) * len(block) for block in blocks) > SCAN_BUDGET:
+        return (
+            "so many unclosed '[' or '(' in long paragraphs that rendering would take "
+            "minutes; close or escape them (\\[ and \\() or split the paragraphs"
+        )
+    if sum(_inline_cost(block) for block in blocks) > INLINE_BUDGET:
+        return (
+            "paragraphs too long to render in reasonable time (Markdown's inline parsing "
+            "can grow with the square of a paragraph's length); split them or the page"
+        )
+    for m in _NESTING.finditer(prose):
+        if not m[2]:
+            continue  # indentation alone nests nothing (measured: 600 levels render)
+        depth = len(m[1].expandtabs(4)) // 4 + len(re.findall(r"[-*+>]|\d+[.)]", m[2]))
+        if depth > MAX_NESTING:
+            line = prose.count("\n", 0, m.start()) + 1
+            return f"lists or quotes nested {depth} deep on line {line} (at most {MAX_NESTING})"
+    return None
+
+
+def _inline_cost(block: str) -> int:
+    """Squared lengths of the texts Markdown parses inline in ``block``: its table rows,
+    list items and headings, or the block as one paragraph."""
+    pieces = block.split("\n") if _TABLE_RULE.search(block) else _PIECE.split(block)
+    return sum(len(piece) ** 2 for piece in pieces)
+
+
+def _unclosed(block: str) -> int:
+    """How many '[' and '(' in ``block`` no ']' or ')' closes (escaped ones aside)."""
+    block, total = re.sub(r"\\.", "", block), 0
+    for opening, closing in (("[", "]"), ("(", ")")):
+        if opening not in block:
+            continue
+        depth = 0
+        for char in re.findall(rf"\{opening}|\{closing}", block):
+            depth = depth + 1 if char == opening else max(depth - 1, 0)
+        total += depth
+    return total
+
+
 def clean(text: str) -> str:
     """Front matter (MkDocs puts it in pages unescaped), raw HTML, attributes and script links
     removed outside code; lines kept."""
@@ -130,8 +193,14 @@ def relink(text: str, targets: set[str], to: str = "#") -> str:
     return "".join(p if code else _LINK.sub(swap, _REF_DEF.sub(swap, p)) for p, code in parts)
 
 
+_PASSES = 4
+"""Removing a tag can join a new one ('<scr<b>ipt>'), so cleaning repeats, but a bounded
+number of times (nested joins would make it quadratic): whatever '<' is left is then
+escaped, and :class:`Audit` judges the result."""
+
+
 def _clean_prose(text: str) -> str:
-    """Remove until nothing changes (removing can join a new tag), then escape ``<``."""
+    """Remove tags, attribute lists and script links (a few passes), then escape ``<``."""
 
     def blank(m: re.Match[str]) -> str:
         return m.group() if _AUTOLINK.fullmatch(m.group()) else "\n" * m.group().count("\n")
@@ -139,12 +208,13 @@ def _clean_prose(text: str) -> str:
     def link(m: re.Match[str]) -> str:
         return m.group(1) + ("#" if unsafe_url(m.group(2)) else m.group(2))
 
-    while True:
+    for _ in range(_PASSES):
         new = _TAG.sub(blank, _RAW_BLOCK.sub(blank, text))
         new = _LINK.sub(link, _REF_DEF.sub(link, _ATTRS.sub("", new)))
         if new == text:
-            return _LEFTOVER.sub(lambda m: m.group(1) or "&lt;", text)
+            break
         text = new
+    return _LEFTOVER.sub(lambda m: m.group(1) or "&lt;", text)
 
 
 @functools.cache
@@ -165,7 +235,10 @@ class Audit(HTMLParser):
     @classmethod
     def problem(cls, text: str) -> str | None:
         """What in ``text``, once rendered, the portal does not publish; None if nothing."""
-        audit, rendered = cls(), renderer().reset().convert(text)
+        try:
+            audit, rendered = cls(), renderer().reset().convert(text)
+        except RecursionError:  # too_costly's nesting check should have refused it
+            return "markup nested too deep to render"
         audit.feed(rendered)
         audit.close()
         h1s = [html.unescape(_TAG.sub("", h)) for h in re.findall(r"<h1.*?</h1>", rendered, re.S)]

@@ -254,6 +254,9 @@ class _Reader:
             self.report(stop)
             return NOTICE
         file, broken = self.at(docs / rel)[0], set()
+        if (costly := safety.too_costly(text)) is not None:  # not published: nothing else matters
+            self.report(_Stop("techdocs.unsafe", f"not published: {costly}", (file, 1, 1)))
+            return NOTICE
         for line, col, target in safety.links(text):
             if problem := _broken(target, rel, self.files, self.skipped):
                 self.report(_Stop("techdocs.broken-link", problem, (file, line, col)))
