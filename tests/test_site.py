@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import json
 import os
 import subprocess
 import sys
@@ -401,3 +402,15 @@ def test_default_theme_is_this_repositorys_theme():
 
     ours = yaml.safe_load((REPO / "mkdocs.yml").read_text())["theme"]["features"]
     assert ours == mkdocs_config.DEFAULT_FEATURES
+
+
+def test_search_finds_entities_by_their_descriptions_as_text(tmp_path):
+    site = _build(tmp_path, DATA / "site_catalog")
+    index = json.loads((site / "search" / "search_index.json").read_text())
+    entry = next(d for d in index["docs"] if d["location"] == "catalog/default/system/countdown/")
+    assert entry["title"] == "Countdown"
+    # The Markdown is rendered to text: no '**', no link syntax, raw HTML escaped.
+    assert entry["text"].endswith(
+        "Counts down to lift-off; see the launch manual. countdown clock "
+        "[never](javascript:alert(1)) &lt;b onclick=&quot;alert(2)&quot;&gt;bold?&lt;/b&gt;"
+    )

@@ -392,4 +392,4 @@ def _search_text(ctx: dict[str, Any]) -> str:
     e: Entity = ctx["e"]
     links = [ctx[k].title for k in ("owner", "system", "domain") if ctx[k] is not None]
     words = [e.name, e.ref.display, e.kind, ctx["spec_type"], ctx["lifecycle"], *links]
-    return " ".join(w for w in [*words, *ctx["tags"], e.description] if w)
+    return " ".join(w for w in [*words, *ctx["tags"], prose_text(e.description)] if w)
