@@ -119,11 +119,11 @@ def _build(
         checked = check(catalogs, config)
         catalog, sites, findings = checked.catalog, checked.sites, checked.findings
     if fails(findings, strict=strict):
-        report_text(findings, len(catalog), len(catalog.files), sys.stdout)
+        report_text(findings, len(catalog), catalog.files_checked, sys.stdout)
         print("portal: nothing was built; fix the findings above", file=sys.stderr)
         return FINDINGS
     if findings:
-        report_text(findings, len(catalog), len(catalog.files), sys.stderr)
+        report_text(findings, len(catalog), catalog.files_checked, sys.stderr)
     # Two staging folders: maps are written into one while MkDocs builds into the
     # other (MkDocs starts by emptying its output folder); MkDocs' output joins the
     # first once it is done, and the result replaces the site in one rename.
