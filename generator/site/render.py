@@ -2,12 +2,12 @@
 catalog text inert.
 
 Every catalog string is untrusted (it comes from pull requests). Autoescape is on for
-every template. Entity pages are HTML (see shell.py); the Markdown pages MkDocs renders
-(home, catalog, kinds) keep catalog text inside HTML blocks, which Python-Markdown does
-not interpret. Where catalog text sits in Markdown proper (a heading, front matter) it
-goes through :func:`md_inline` or :func:`yaml_string`; descriptions, which are
-Markdown, through :func:`prose`. URLs go through :func:`safe_url`: only http, https and
-mailto.
+every template. Entity and kind pages are HTML (see shell.py); the Markdown pages MkDocs
+renders (home, catalog, docs, maps) keep catalog text inside HTML blocks, which
+Python-Markdown does not interpret. Where catalog text sits in Markdown proper (a
+heading, front matter) it goes through :func:`md_inline` or :func:`yaml_string`;
+descriptions, which are Markdown, through :func:`prose`. URLs go through
+:func:`safe_url`: only http, https and mailto.
 """
 
 from __future__ import annotations
@@ -89,11 +89,14 @@ def _markdown() -> Any:
     return md
 
 
-def prose(text: Any) -> Markup:
+# A description is shown on its entity's page, in search, and in its owner's and its
+# system's tables: rendered once, not four times.
+@functools.lru_cache(maxsize=16_384)
+def prose(text: str) -> Markup:
     """A description as HTML, written in Markdown as in Backstage: emphasis, links,
     lists, code and tables. Raw HTML stays text, links go only to http(s) and mailto,
     and nh3 cleans the result against an allowlist all the same."""
-    text = str(text).strip()
+    text = text.strip()
     if not _MD_SYNTAX.search(text):
         return Markup(f"<p>{escape(text)}</p>")
     if len(text) > PROSE_LIMIT:
@@ -116,6 +119,11 @@ def prose_text(text: str) -> str:
     then its tags dropped."""
     if not _MD_SYNTAX.search(text):
         return " ".join(text.split())
+    return _prose_text(text)
+
+
+@functools.lru_cache(maxsize=16_384)
+def _prose_text(text: str) -> str:
     import nh3
 
     return " ".join(html.unescape(nh3.clean(str(prose(text)), tags=set())).split())
