@@ -101,9 +101,15 @@ def _spans(chunk: str, code: bool, spans: bool) -> list[tuple[str, bool]]:
     return [*parts, (chunk[pos:], code)]
 
 
+def _without_code(text: str, fill: str) -> str:
+    """``text`` with every character of code, fenced or inline, but line breaks replaced
+    by ``fill``: positions (with " ") or at least line numbers (with "") are kept."""
+    return "".join(re.sub(r"[^\n]", fill, p) if c else p for p, c in segments(text, True))
+
+
 def links(text: str) -> list[tuple[int, int, str]]:
     """``(line, column, target)`` of every link, image and link definition outside code."""
-    prose = "".join(re.sub(r"[^\n]", " ", p) if c else p for p, c in segments(text, True))
+    prose = _without_code(text, " ")
     starts = [(m.start(2), m[2]) for m in (*_LINK.finditer(prose), *_REF_DEF.finditer(prose))]
     return sorted((prose.count("\n", 0, s) + 1, s - prose.rfind("\n", 0, s), t) for s, t in starts)
 
@@ -127,8 +133,7 @@ def front_matter(text: str) -> tuple[int, str | None]:
 
 def too_costly(text: str) -> str | None:
     """Why Markdown could not render ``text`` in reasonable time or stack, or None."""
-    # Code is set aside before inline parsing: only its line breaks are kept.
-    prose = "".join(re.sub(r"[^\n]", "", p) if c else p for p, c in segments(text, True))
+    prose = _without_code(text, "")  # Markdown sets code aside before inline parsing
     blocks = _BLOCKS.split(prose)
     if sum(_unclosed(block) * len(block) for block in blocks) > SCAN_BUDGET:
         return (

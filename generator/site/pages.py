@@ -36,6 +36,7 @@ KIND_ABOUT = {
     "AiResource": "A resource for AI assistants: a prompt, rule set or agent.",
 }
 """What each kind is, in the order kinds are shown (other kinds follow, sorted)."""
+_KIND_RANK = {kind.lower(): i for i, kind in enumerate(KIND_ABOUT)}
 
 RELATION_LABELS = {
     rel.OWNED_BY: "Owned by",
@@ -158,7 +159,6 @@ def _contents(site: SiteContext, entity: Entity, page: str) -> dict[str, Any] | 
     if entity.kind not in CONTENTS:
         return None
     relation, title = CONTENTS[entity.kind]
-    order = {kind.lower(): i for i, kind in enumerate(KIND_ABOUT)}
     rows = []
     for key in entity.related(relation):
         target, link = site.catalog.get(key), _link(site, key, page)
@@ -170,7 +170,7 @@ def _contents(site: SiteContext, entity: Entity, page: str) -> dict[str, Any] | 
         rows.append(ContentRow(link, kind, _str(spec.get("type")), lifecycle, short))
     if not rows:
         return None
-    rows.sort(key=lambda r: (order.get(r.kind.lower(), 99), r.kind, r.link.title.lower()))
+    rows.sort(key=lambda r: (_KIND_RANK.get(r.kind.lower(), 99), r.kind, r.link.title.lower()))
     columns = [c for c in ("type", "lifecycle", "description") if any(getattr(r, c) for r in rows)]
     return {"title": title, "relation": relation, "rows": rows, "columns": columns}
 
