@@ -339,15 +339,17 @@ def test_home_lists_entities_changed_in_the_catalogs_history(tmp_path):
     assert "Recently changed" in home and "2026-11-20" in home and "FNOL Service" in home
 
 
-def test_mkdocs_yml_may_name_its_theme_as_a_string(tmp_path):
-    """MkDocs accepts 'theme: material'; the generated config used to fail on it."""
+def _generated_mkdocs_yml(tmp_path: Path, mkdocs_yml: str | None) -> str:
+    """The mkdocs.yml the build would run for a repository with this mkdocs.yml (None:
+    without one)."""
     from generator.process import Revision
     from generator.site import mkdocs_config
 
     root = tmp_path / "repo"
     root.mkdir()
-    (root / "mkdocs.yml").write_text("site_name: Short form\ntheme: material\n")
-    text = mkdocs_config.build_config(
+    if mkdocs_yml is not None:
+        (root / "mkdocs.yml").write_text(mkdocs_yml)
+    return mkdocs_config.build_config(
         load_config(root),
         site_dir=tmp_path / "site",
         nav=[],
@@ -355,6 +357,11 @@ def test_mkdocs_yml_may_name_its_theme_as_a_string(tmp_path):
         built="2026-11-22 00:00 UTC",
         templates=REPO / "site_templates",
     )
+
+
+def test_mkdocs_yml_may_name_its_theme_as_a_string(tmp_path):
+    """MkDocs accepts 'theme: material'; the generated config used to fail on it."""
+    text = _generated_mkdocs_yml(tmp_path, "site_name: Short form\ntheme: material\n")
     assert "name: material" in text and "font: false" in text
 
 
@@ -377,22 +384,9 @@ def test_mkdocs_yml_may_name_its_theme_as_a_string(tmp_path):
     ],
 )
 def test_theme_always_has_navigation_tabs(tmp_path, mkdocs_yml, features):
-    from generator.process import Revision
     from generator.site import mkdocs_config
 
-    root = tmp_path / "repo"
-    root.mkdir()
-    if mkdocs_yml is not None:
-        (root / "mkdocs.yml").write_text(mkdocs_yml)
-    text = mkdocs_config.build_config(
-        load_config(root),
-        site_dir=tmp_path / "site",
-        nav=[],
-        revision=Revision("unknown", "unknown"),
-        built="2026-11-22 00:00 UTC",
-        templates=REPO / "site_templates",
-    )
-    theme = yaml.safe_load(text)["theme"]
+    theme = yaml.safe_load(_generated_mkdocs_yml(tmp_path, mkdocs_yml))["theme"]
     assert theme["name"] == "material"
     assert theme["features"] == (features or mkdocs_config.DEFAULT_FEATURES)
 
