@@ -93,3 +93,9 @@ def test_serve_rebuilds_on_save_and_keeps_the_last_good_site(served):
     proc.send_signal(signal.SIGINT)
     assert proc.wait(timeout=30) == 130
     assert "Traceback" not in log.read_text()
+
+
+def test_tests_reach_loopback_only():
+    """The guard in conftest lets a test talk to the site it serves, and nothing else."""
+    with socket.socket() as s, pytest.raises(AssertionError, match="must not use the network"):
+        s.connect(("192.0.2.1", 80))  # TEST-NET-1: would leave the machine
