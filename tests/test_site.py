@@ -400,6 +400,8 @@ def test_default_theme_is_this_repositorys_theme():
 
 def test_search_finds_entities_by_their_descriptions_as_text(tmp_path):
     site = _build(tmp_path, DATA / "site_catalog")
+    page = (site / "catalog/default/system/countdown/index.html").read_text()
+    assert '<meta name="description" content="Counts down to lift-off; see the launch' in page
     index = json.loads((site / "search" / "search_index.json").read_text())
     entry = next(d for d in index["docs"] if d["location"] == "catalog/default/system/countdown/")
     assert entry["title"] == "Countdown"

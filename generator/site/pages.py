@@ -378,7 +378,7 @@ def render_entities(
             ShellPage(
                 paths.entity_url(entity.key),
                 entity.title,
-                entity.description,
+                prose_text(entity.description),  # the meta description: text, not Markdown
                 template.render(**common, **ctx),
                 _search_text(ctx),
             )
