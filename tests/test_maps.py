@@ -148,7 +148,8 @@ def test_cap_adds_a_more_node(catalog: Catalog) -> None:
     graph = pygraphviz.AGraph(string=dot)  # kept alive: nodes point into it
     more = dict(graph.get_node("more").attr)
     assert more["label"] == "7 more…"
-    team_page = "../../../catalog/default/group/shop-team/#relations"
+    # A team's neighbours are mostly what it owns: listed in its page's Owns table.
+    team_page = "../../../catalog/default/group/shop-team/#owns"
     assert more["URL"] == team_page
     assert f'xlink:href="{team_page}"'.encode() in layout.render_svg(dot)
     assert "more" not in pygraphviz.AGraph(string=maps.neighbourhood_dot(catalog, TEAM)).nodes()

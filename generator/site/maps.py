@@ -236,7 +236,8 @@ def neighbourhood_dot(entities: Catalog | Index, key: str, *, max_nodes: int = 2
     shown = [node for _, node in ranked]
     if len(shown) > max_nodes:
         shown = shown[: max(max_nodes - 1, 0)]
-        out.more("more", out.href(key, "#relations"), f"{len(ranked) - len(shown)} more…")
+        anchor = paths.listing_anchor(index.kind(key))  # a team's software: its Owns table
+        out.more("more", out.href(key, anchor), f"{len(ranked) - len(shown)} more…")
         out.lines.append(f'"{dot_text(key)}" -> "more" [style="dashed", color="{MUTED}"]')
     for node in sorted({key, *shown}):
         out.node(node, focus=node == key)

@@ -172,7 +172,14 @@ def _contents(site: SiteContext, entity: Entity, page: str) -> dict[str, Any] | 
         return None
     rows.sort(key=lambda r: (_KIND_RANK.get(r.kind.lower(), 99), r.kind, r.link.title.lower()))
     columns = [c for c in ("type", "lifecycle", "description") if any(getattr(r, c) for r in rows)]
-    return {"title": title, "relation": relation, "rows": rows, "columns": columns}
+    anchor = paths.listing_anchor(entity.kind)[1:]  # maps' "N more" nodes link here
+    return {
+        "title": title,
+        "anchor": anchor,
+        "relation": relation,
+        "rows": rows,
+        "columns": columns,
+    }
 
 
 def _source(site: SiteContext, entity: Entity) -> dict[str, Any]:

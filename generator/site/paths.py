@@ -64,6 +64,17 @@ def kind_url(kind: str) -> str:
     return f"kinds/{kind.lower()}/"
 
 
+LISTING = {"group": "owns", "user": "owns", "system": "parts", "domain": "parts"}
+"""Entity pages of these kinds list what they own, or their parts, in a section of its
+own (anchor as given; see pages.CONTENTS); other pages list related entities under
+Relations."""
+
+
+def listing_anchor(kind: str) -> str:
+    """Where on an entity page of this kind most of its related entities are listed."""
+    return "#" + LISTING.get(kind.lower(), "relations")
+
+
 CATALOG_INDEX = "kinds/index.md"
 DOCS_INDEX = "techdocs/index.md"
 ORG_MAP = "maps/index.md"
