@@ -111,8 +111,14 @@ one lists its top-level entries and the previous and next page, so a header stay
 line however many pages the site has."""
 
 
+# The portal's sidebar would list the Docs landing page alone: the page takes its width,
+# and the line below links across the site.
+_FRONT_MATTER = "---\nhide:\n  - navigation\n---\n\n"
+
+
 def page_header(site: TechDocsSite, rel: str, entity_title: str) -> str:
-    """A Markdown line linking back to the entity and across the site's pages."""
+    """The top of each page: front matter hiding the portal's sidebar, then a Markdown
+    line linking back to the entity and across the site's pages."""
     here = posixpath.dirname(rel) or "."
     # The entity page is not a MkDocs page (see shell.py): link to its URL.
     entity_page = paths.relative(
@@ -135,7 +141,7 @@ def page_header(site: TechDocsSite, rel: str, entity_title: str) -> str:
         if at is not None and at + 1 < len(pages):
             links += f" | {link(*pages[at + 1])} →"
     back = f"[{md_inline(entity_title or site.site_name)}]({entity_page})"
-    return f"{back} › {links}\n\n"
+    return f"{_FRONT_MATTER}{back} › {links}\n\n"
 
 
 def _top_level(nav: list[NavItem]) -> list[tuple[str, str]]:
