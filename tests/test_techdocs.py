@@ -443,13 +443,13 @@ def test_every_page_starts_with_its_sites_navigation():
     # Back to the entity page (the folder above docs/), every page of the site in nav
     # order, the current one in bold; catalog text escaped for Markdown and HTML.
     assert page_header(good, "guide/setup.md", "Good <Service>") == (
-        "---\nhide:\n  - navigation\n---\n\n"
+        '---\ntitle: "Setting up · Good Service"\nhide:\n  - navigation\n---\n\n'
         "[Good &lt;Service&gt;](../../../) › [Good Service](../index.md) · "
         "[Guide](index.md) · **Setting up** · [Notes without heading](../notes_without-heading.md)"
         "\n\n"
     )
     assert page_header(good, "index.md", "E").startswith(
-        "---\nhide:\n  - navigation\n---\n\n[E](../) › **Good Service** · "
+        '---\ntitle: "Good Service"\nhide:\n  - navigation\n---\n\n[E](../) › **Good Service** · '
     )
 
 

@@ -21,7 +21,7 @@ from urllib.parse import unquote
 from generator.diagnostics import Finding, apply_severities, finding
 from generator.site import markdown_safety as safety
 from generator.site import paths
-from generator.site.render import md_inline
+from generator.site.render import md_inline, yaml_string
 from generator.yaml12 import Limits, YamlDoc, read_yaml
 
 if TYPE_CHECKING:
@@ -58,6 +58,11 @@ class TechDocsSite:
     def in_order(self) -> list[tuple[str, str]]:
         """The nav's pages, depth first: (title, docs-folder-relative path)."""
         return pages_in_order(self.nav)
+
+    @functools.cached_property
+    def page_titles(self) -> dict[str, str]:
+        """The nav's title of each page, by docs-folder-relative path."""
+        return {path: title for title, path in self.in_order}
 
 
 class _Stop(Exception):
@@ -111,9 +116,13 @@ one lists its top-level entries and the previous and next page, so a header stay
 line however many pages the site has."""
 
 
-# The portal's sidebar would list the Docs landing page alone: the page takes its width,
-# and the line below links across the site.
-_FRONT_MATTER = "---\nhide:\n  - navigation\n---\n\n"
+def _front_matter(site: TechDocsSite, rel: str) -> str:
+    """The page's title names its service ('Runbook · FNOL Service' in the browser and
+    in search, where every site has a 'Runbook'); the portal's sidebar, which would
+    list the Docs landing page alone, is hidden so the page takes its width."""
+    page = site.page_titles.get(rel)
+    title = f"{page} · {site.site_name}" if page and page != site.site_name else site.site_name
+    return f"---\ntitle: {yaml_string(title)}\nhide:\n  - navigation\n---\n\n"
 
 
 def page_header(site: TechDocsSite, rel: str, entity_title: str) -> str:
@@ -141,7 +150,7 @@ def page_header(site: TechDocsSite, rel: str, entity_title: str) -> str:
         if at is not None and at + 1 < len(pages):
             links += f" | {link(*pages[at + 1])} →"
     back = f"[{md_inline(entity_title or site.site_name)}]({entity_page})"
-    return f"{_FRONT_MATTER}{back} › {links}\n\n"
+    return f"{_front_matter(site, rel)}{back} › {links}\n\n"
 
 
 def _top_level(nav: list[NavItem]) -> list[tuple[str, str]]:
