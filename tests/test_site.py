@@ -410,3 +410,8 @@ def test_search_finds_entities_by_their_descriptions_as_text(tmp_path):
         "Counts down to lift-off; see the launch manual. countdown clock "
         "[never](javascript:alert(1)) &lt;b onclick=&quot;alert(2)&quot;&gt;bold?&lt;/b&gt;"
     )
+
+
+def test_the_home_pages_title_is_the_site_name_once(tmp_path):
+    site = _build(tmp_path, DATA / "site_catalog")
+    assert "<title>Meridian Mutual Developer Portal</title>" in (site / "index.html").read_text()
