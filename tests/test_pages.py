@@ -135,3 +135,12 @@ def test_relpath_agrees_with_posixpath():
         if not path or path.startswith("/") != start.startswith("/"):
             continue  # posixpath refuses an empty path, or mixing absolute and relative
         assert paths.relpath(path, start) == posixpath.relpath(path, start or "."), (path, start)
+
+
+def test_home_says_when_it_lists_only_the_largest_owners():
+    catalog = load_catalog(None, load_config(REPO))
+    context = pages.SiteContext(catalog, Revision("f" * 40, "f" * 12), frozenset(), {})
+    home = pages.render_pages(environment(TEMPLATES / "pages"), context)["index.md"]
+    owners = {o for e in catalog for o in e.related("ownedBy")}
+    assert len(owners) == 13  # the example organisation: one more than the home page shows
+    assert "<p>The 12 owners of the most entities, of 13; every team's page" in home

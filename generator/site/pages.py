@@ -65,6 +65,7 @@ CONTENTS = {
 """Kinds whose page lists one relation as a table of what it holds (shown there, not
 again under Relations): a team's software, a system's components, APIs and resources."""
 _SHORT = 160  # characters of a description in a contents table
+_OWNERS_SHOWN = 12  # on the home page
 
 
 @dataclass(frozen=True)
@@ -296,8 +297,9 @@ def home_context(site: SiteContext) -> dict[str, Any]:
         ),
         "owners": [
             (_link(site, key, page), n)
-            for key, n in sorted(owners.items(), key=lambda kv: (-kv[1], kv[0]))[:12]
+            for key, n in sorted(owners.items(), key=lambda kv: (-kv[1], kv[0]))[:_OWNERS_SHOWN]
         ],
+        "owners_total": len(owners),
         "recent": recent,
         "entities": len(catalog),
     }
