@@ -18,6 +18,9 @@ _KIND = re.compile(r"[a-zA-Z][a-z0-9A-Z]*")
 _VERSION_PART = re.compile(r"[a-z0-9A-Z]+")
 _TAG = re.compile(r"[a-z0-9:+#]+(?:-[a-z0-9:+#]+)*")
 
+MAX_TITLE = 200
+"""Longest ``metadata.title`` shown whole; Backstage sets no limit, but a title is drawn in
+maps (Graphviz refuses quoted strings over 16 KB) and printed in every table row."""
 DNS_LABEL = "a lowercase DNS label of 1-63 characters: a-z, 0-9 and '-' (e.g. 'my-team')"
 OBJECT_NAME = (
     "a name of 1-63 characters: letters, digits, '-', '_' and '.', starting and ending "

@@ -5,6 +5,7 @@ same catalog, same bytes."""
 
 from __future__ import annotations
 
+import hashlib
 import posixpath
 import re
 import textwrap
@@ -47,12 +48,30 @@ Edges = list[tuple[str, str, str]]
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
 
 
-def dot_text(text: str) -> str:
+MAX_DOT_TEXT = 500
+"""Longest text put into one DOT string, before escaping (at most 6 bytes a character
+after): Graphviz refuses quoted strings over 16 KB, and a tooltip that long helps no one."""
+_MAX_ID = 200
+
+
+def dot_text(text: str, limit: int = MAX_DOT_TEXT) -> str:
     """Untrusted text made inert in a quoted DOT string: markup and quotes become XML
     entities, control characters spaces, backslashes U+2216 (Graphviz expands ``\\N``
-    after decoding entities, twice in tooltips: no spelling of a backslash is safe)."""
+    after decoding entities, twice in tooltips: no spelling of a backslash is safe).
+    Text over ``limit`` characters is shortened, with an ellipsis."""
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
     text = _CONTROL.sub(" ", text).replace("&", "&amp;").replace('"', "&quot;")
     return text.replace("<", "&lt;").replace(">", "&gt;").replace("\\", "\u2216")
+
+
+def node_id(key: str) -> str:
+    """A node's DOT id: its ref, or for a ref too long to draw (a dangling one, which no
+    name rule bounded) a shortened ref made unique by a hash of the whole."""
+    if len(key) <= _MAX_ID:
+        return dot_text(key)
+    digest = hashlib.sha256(key.encode()).hexdigest()[:16]
+    return dot_text(f"{key[: _MAX_ID - 20]}…{digest}")
 
 
 def _label(text: str, width: int = 22) -> str:
@@ -173,14 +192,14 @@ class _Map:
                 attrs["style"] += ",dashed"
         if focus:
             attrs.update(penwidth="3", color=INK, fontname="Helvetica-Bold")
-        self.lines.append(f'"{dot_text(key)}" {_attrs(attrs)}')
+        self.lines.append(f'"{node_id(key)}" {_attrs(attrs)}')
 
     def edge(self, source: str, target: str, style: Style, label: str, **extra: str) -> None:
         """A relation edge in its forward direction, drawn in the relation's style."""
         self.edge_styles.add(style)
         attrs = {"label": label, "tooltip": style.label, "color": style.color}
         attrs.update(fontcolor=style.color, style=style.style, arrowhead=style.shape, **extra)
-        self.lines.append(f'"{dot_text(source)}" -> "{dot_text(target)}" {_attrs(attrs)}')
+        self.lines.append(f'"{node_id(source)}" -> "{node_id(target)}" {_attrs(attrs)}')
 
     def more(self, name: str, url: str, text: str) -> None:
         """A "N more" node linking to where the full list is."""
@@ -196,7 +215,7 @@ class _Map:
         attrs["style"] = "rounded," + ("filled" if fill else style)
         if key:
             attrs.update(URL=self.href(key), target="_top", tooltip=dot_text(label))
-        self.lines += [f'subgraph "cluster_{dot_text(name)}" {{', f"graph {_attrs(attrs)}"]
+        self.lines += [f'subgraph "cluster_{node_id(name)}" {{', f"graph {_attrs(attrs)}"]
         yield
         self.lines.append("}")
 
@@ -238,7 +257,7 @@ def neighbourhood_dot(entities: Catalog | Index, key: str, *, max_nodes: int = 2
         shown = shown[: max(max_nodes - 1, 0)]
         anchor = paths.listing_anchor(index.kind(key))  # a team's software: its Owns table
         out.more("more", out.href(key, anchor), f"{len(ranked) - len(shown)} more…")
-        out.lines.append(f'"{dot_text(key)}" -> "more" [style="dashed", color="{MUTED}"]')
+        out.lines.append(f'"{node_id(key)}" -> "more" [style="dashed", color="{MUTED}"]')
     for node in sorted({key, *shown}):
         out.node(node, focus=node == key)
     for source, target, rtype in index.edges_among({key, *shown}, EDGE_STYLES):
@@ -260,27 +279,60 @@ def _neighbours(index: Index, key: str) -> dict[str, int]:
     return found
 
 
-def system_dot(entities: Catalog | Index, key: str) -> str:
-    """A system's parts, how they use each other and what they need from outside."""
+def system_dot(
+    entities: Catalog | Index,
+    key: str,
+    *,
+    max_parts: int = 40,
+    max_outside: int = 16,
+    max_edges: int = 120,
+) -> str:
+    """A system's parts, how they use each other and what they need from outside. Past
+    ``max_parts`` parts or ``max_outside`` outside needs, the most connected are drawn
+    and an "N more" node links to the system's Parts table; past ``max_edges`` links,
+    the first in order are drawn and the map says how many it shows (``dot`` takes
+    minutes on a system of 600 parts and 5,000 links)."""
     index = Index.of(entities)
     key = key.lower()
     catalog, out = index.catalog, _Map(index, paths.entity_map(key))
     parts = index.targets(key, rel.HAS_PART)
     needs = {t for p in parts for t in index.targets(p, rel.DEPENDS_ON, rel.CONSUMES_API)}
-    outside = sorted(needs - {*parts, key})
+    uses = [e for e in index.edges_among([*parts, *needs], _USES) if e[0] in parts]
+    degree = Counter(node for source, target, _ in uses for node in (source, target))
+    shown = _most_connected(parts, degree, max_parts)
+    outside = _most_connected(sorted(needs - {*parts, key}), degree, max_outside)
+    more = paths.listing_anchor("system")
     with out.cluster("system", title_of(catalog, key), key, "bold"):
-        for part in parts:
+        for part in shown:
             out.node(part)
+        if len(shown) < len(parts):
+            out.more(
+                "more_parts", out.href(key, more), _count(index, sorted(set(parts) - set(shown)))
+            )
     homes = {node: _system_of(index, node) or "" for node in outside}
     for system in sorted(set(homes.values())):
         label = f"outside: {title_of(catalog, system)}" if system else "outside any system"
         with out.cluster(f"outside_{system}", label, system or None, "dashed"):
             for node in (node for node in outside if homes[node] == system):
                 out.node(node, outside=True)
-    for source, target, rtype in index.edges_among([*parts, *outside], _USES):
-        if source in parts:
-            out.edge(source, target, EDGE_STYLES[rtype], "")
-    return out.source("system")
+    hidden_outside = len(needs - {*parts, key}) - len(outside)
+    if hidden_outside > 0:
+        out.more("more_outside", out.href(key, more), f"+{hidden_outside} more outside")
+    drawn = {*shown, *outside}
+    edges = [(s, t, r) for s, t, r in uses if s in drawn and t in drawn]
+    for source, target, rtype in edges[:max_edges]:
+        out.edge(source, target, EDGE_STYLES[rtype], "")
+    note = f"{max_edges} of {len(edges)} links shown" if len(edges) > max_edges else ""
+    return out.source("system", label=note, fontsize="11") if note else out.source("system")
+
+
+def _most_connected(nodes: list[str], degree: Counter[str], limit: int) -> list[str]:
+    """``nodes`` if at most ``limit``, else the ``limit - 1`` most connected (one place
+    is left for the "N more" node), in the order given."""
+    if len(nodes) <= limit:
+        return nodes
+    keep = set(sorted(nodes, key=lambda n: (-degree[n], n))[: max(limit - 1, 0)])
+    return [n for n in nodes if n in keep]
 
 
 def _system_of(index: Index, key: str) -> str | None:

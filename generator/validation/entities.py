@@ -181,6 +181,15 @@ def _formats(doc: _Sink, data: dict[str, Any], meta: dict[str, Any]) -> None:
                 )
             if section == "labels":
                 rule(code, ("metadata", "labels", key), value, formats.check_label_value)
+    title = meta.get("title")
+    if isinstance(title, str) and len(title) > formats.MAX_TITLE:
+        doc.add(
+            "format.title",
+            ("metadata", "title"),
+            f"'metadata.title' is {len(title):,} characters long; it is shown in maps, tables "
+            f"and headings, so keep it to {formats.MAX_TITLE} and put the rest in "
+            "metadata.description (maps show it shortened)",
+        )
     tags = meta.get("tags")
     for i, tag in enumerate(tags if isinstance(tags, list) else ()):
         rule("format.tag", ("metadata", "tags", i), tag, formats.check_tag)
