@@ -59,12 +59,28 @@ class SiteConfig:
 
 
 @dataclass(frozen=True)
+class TechDocsConfig:
+    """``techdocs:`` section: budgets for published docs (see site/docs_boundary.py)."""
+
+    max_file_bytes: int = 25 << 20
+    """Largest docs file published (``techdocs.too-large``); GitHub itself warns at 50 MB."""
+    max_site_bytes: int = 200 << 20
+    """Most bytes one entity's docs may publish in all."""
+    max_total_bytes: int = 500 << 20
+    """Most bytes all docs together may publish: half of GitHub Pages' 1 GB site limit,
+    leaving the rest to the catalog's pages and maps."""
+    max_image_pixels: int = 89_478_485
+    """Largest image (width × height) published: Pillow's decompression-bomb limit."""
+
+
+@dataclass(frozen=True)
 class Config:
     """Everything the commands need to know about the repository."""
 
     root: Path = field(default_factory=Path.cwd)
     catalog: CatalogConfig = field(default_factory=CatalogConfig)
     site: SiteConfig = field(default_factory=SiteConfig)
+    techdocs: TechDocsConfig = field(default_factory=TechDocsConfig)
     severity: Mapping[str, Severity] = field(default_factory=dict)
     """Per finding code: ``error``, ``warning``, ``info`` or ``off``."""
     findings: tuple[Finding, ...] = ()
@@ -81,12 +97,13 @@ def load_config(root: Path) -> Config:
     root = root.resolve()
     data, file = _read_mapping(root / CONFIG_FILE)
     notes: list[Finding] = []
-    _warn_unknown(data, {"catalog", "site", "severity"}, "", file, notes)
+    _warn_unknown(data, {"catalog", "site", "techdocs", "severity"}, "", file, notes)
     catalog = _section(CatalogConfig, data.get("catalog"), "catalog", file, notes)
     site = _section(SiteConfig, data.get("site"), "site", file, notes)
     site = _with_mkdocs(site, root)
+    techdocs = _section(TechDocsConfig, data.get("techdocs"), "techdocs", file, notes)
     severity = _severities(data.get("severity"), file)
-    return Config(root, catalog, site, severity, tuple(notes))
+    return Config(root, catalog, site, techdocs, severity, tuple(notes))
 
 
 def _read_mapping(path: Path, *, trusted: bool = False) -> tuple[dict[str, Any], str]:

@@ -54,6 +54,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "format.annotation": (E, "an annotation key breaks the key rule"),
     "format.tag": (E, "a tag breaks the tag rule"),
     "format.link": (E, "a link's url is not absolute or its title/icon is blank"),
+    "format.title": (W, "metadata.title longer than maps, tables and headings can show"),
     # References and relations
     "ref.invalid": (E, "an entity ref that cannot be parsed"),
     "ref.missing-kind": (E, "a dependsOn/dependencyOf ref without a kind"),
@@ -75,8 +76,21 @@ CODES: dict[str, tuple[Severity, str]] = {
     "techdocs.remote": (W, "a url: techdocs-ref, not published (no network)"),
     "techdocs.broken-link": (E, "a TechDocs link to a file the docs do not have"),
     "techdocs.outside-repo": (E, "a techdocs-ref, docs_dir or docs file leading outside the repo"),
+    "techdocs.outside-docs": (
+        E,
+        "a docs file, folder link or docs_dir leading outside its docs folder or into a "
+        "hidden path (.git, .env), or a hard link",
+    ),
     "techdocs.unsafe": (W, "raw HTML, attribute lists or script links removed from TechDocs"),
+    "techdocs.unsafe-file": (
+        E,
+        "a docs file whose content is not what its extension says, a PDF with scripts or "
+        "actions, or an image declaring absurd pixel counts",
+    ),
+    "techdocs.too-large": (E, "a docs file, one site's docs or all docs over the techdocs budgets"),
     "techdocs.skipped-file": (I, "a docs file of a type not published (HTML, SVG, scripts)"),
+    "techdocs.ignored-setting": (W, "a mkdocs.yml setting the portal does not apply"),
+    "techdocs.yaml-tag": (W, "a YAML tag in mkdocs.yml (!ENV, !!python/...), never evaluated"),
     # Configuration
     "config.unknown-key": (W, "a portal.yaml key the portal does not know"),
 }

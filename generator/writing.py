@@ -6,9 +6,11 @@ rename: a failed build leaves the previous site untouched.
 
 from __future__ import annotations
 
+import filecmp
 import logging
 import os
 import posixpath
+import re
 import shutil
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
@@ -17,9 +19,12 @@ from pathlib import Path
 from generator.errors import BuildError
 
 
-def write_tree(folder: Path, files: Mapping[str, str | bytes], keep: Iterable[str] = ()) -> int:
+def write_tree(
+    folder: Path, files: Mapping[str, str | bytes | Path], keep: Iterable[str] = ()
+) -> int:
     """Make ``folder`` hold exactly ``files`` (POSIX paths relative to it), leaving the
-    top-level folders named in ``keep`` alone (the map cache lives there).
+    top-level folders named in ``keep`` alone (the map cache lives there). A Path value
+    is a file to copy, streamed: large docs files are never held in memory.
 
     The build folder is kept between builds (to inspect what MkDocs was given), so
     files an earlier build wrote and this one does not, a removed docs page say, are
@@ -35,6 +40,14 @@ def write_tree(folder: Path, files: Mapping[str, str | bytes], keep: Iterable[st
         if not target.is_relative_to(root):
             raise BuildError(f"refusing to write outside the build folder: {rel}")
         wanted.add(target)
+        if isinstance(content, Path):
+            if target.is_file() and filecmp.cmp(content, target, shallow=False):
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.unlink(missing_ok=True)  # never write through a link left in the folder
+            shutil.copyfile(content, target)
+            written += 1
+            continue
         data = content if isinstance(content, bytes) else content.encode("utf-8")
         if target.is_file() and target.read_bytes() == data:
             continue
@@ -60,8 +73,9 @@ def _walk(root: Path, skip: set[Path]) -> Iterator[Path]:
             yield from _walk(entry, skip)
 
 
-def write_files(folder: Path, files: Mapping[str, str | bytes]) -> None:
-    """Add ``files`` (POSIX paths relative to ``folder``) to a folder being built.
+def write_files(folder: Path, files: Mapping[str, str | bytes | Path]) -> None:
+    """Add ``files`` (POSIX paths relative to ``folder``) to a folder being built; a
+    Path value is a file to copy, streamed.
 
     Thousands of files: paths are checked as text (no resolve per file) and each
     folder is created once."""
@@ -73,6 +87,9 @@ def write_files(folder: Path, files: Mapping[str, str | bytes]) -> None:
         if parent not in made:
             (folder / parent).mkdir(parents=True, exist_ok=True)
             made.add(parent)
+        if isinstance(content, Path):
+            shutil.copyfile(content, folder / rel)
+            continue
         data = content if isinstance(content, bytes) else content.encode("utf-8")
         with open(folder / rel, "wb") as handle:  # noqa: PTH123
             handle.write(data)
@@ -87,8 +104,11 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def run_mkdocs(config_file: Path) -> None:
-    """Build with MkDocs in strict mode, in-process; warnings become a BuildError."""
+def run_mkdocs(config_file: Path, sources: Mapping[str, str] | None = None) -> None:
+    """Build with MkDocs in strict mode, in-process; warnings become a BuildError.
+
+    ``sources`` maps docs paths to the repository files they were made from: MkDocs
+    names its own build folder's files, which nobody can fix; the error names theirs."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, MkDocsException
@@ -100,10 +120,25 @@ def run_mkdocs(config_file: Path) -> None:
         cfg = load_config(config_file=str(config_file), strict=True)
         mkdocs_build(cfg)
     except (Abort, MkDocsException, SystemExit) as exc:
-        details = "\n  ".join(handler.messages) or str(exc)
-        raise BuildError(f"MkDocs refused the generated site:\n  {details}") from exc
+        details = "\n  ".join(_name_sources(m, sources or {}) for m in handler.messages)
+        raise BuildError(f"MkDocs refused the generated site:\n  {details or exc}") from exc
     finally:
         logger.removeHandler(handler)
+
+
+_DOC_FILE = re.compile(r"Doc file '([^']+)'")
+
+
+def _name_sources(message: str, sources: Mapping[str, str]) -> str:
+    """``message`` naming the repository file behind the page it is about; a page the
+    portal made itself is a bug in the portal, and the message says so."""
+    found = _DOC_FILE.search(message)
+    if found is None:
+        return message
+    page = found.group(1)
+    if page in sources:
+        return f"{sources[page]}: " + message.replace(f"'{page}'", f"'{sources[page]}'", 1)
+    return f"{message} (a page the portal generated: please report this as a bug)"
 
 
 def staging_dir(site_dir: Path) -> Path:

@@ -38,7 +38,10 @@ class Limits:
     max_depth: int = 64
     max_alias_nodes: int = 10_000
     allow_custom_tags: bool = False
-    """Only for trusted files such as mkdocs.yml: tagged values are read as plain values."""
+    """Tagged values are read as plain values instead of refusing the document."""
+    note_custom_tags: bool = False
+    """With ``allow_custom_tags``, each tag is also returned as a ``yaml.tag`` problem
+    (where it is), so a reader can ignore the tagged value rather than trust it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,15 +242,24 @@ class DocReader:
 
     def _check_tag(self, ev: Any) -> None:
         tag = ev.tag
-        if tag is not None and tag not in _STANDARD_TAGS and not self.limits.allow_custom_tags:
-            raise Abort(
-                self._problem(
-                    "yaml.tag",
-                    ev,
-                    f"the tag '{_short_tag(tag)}' is not allowed in catalog files; "
-                    "expected plain YAML values, so remove the tag",
+        if tag is None or tag in _STANDARD_TAGS:
+            return
+        if self.limits.allow_custom_tags:
+            if self.limits.note_custom_tags:
+                message = (
+                    f"the tag '{_short_tag(tag)}' is not evaluated (the portal reads YAML as "
+                    "plain data), so this value is ignored; write the value itself"
                 )
+                self.problems.append(self._problem("yaml.tag", ev, message))
+            return
+        raise Abort(
+            self._problem(
+                "yaml.tag",
+                ev,
+                f"the tag '{_short_tag(tag)}' is not allowed in catalog files; "
+                "expected plain YAML values, so remove the tag",
             )
+        )
 
     def _scalar(self, ev: Any) -> None:
         self._check_tag(ev)

@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from generator.config import CatalogConfig, SiteConfig
+from generator.config import CatalogConfig, SiteConfig, TechDocsConfig
 from generator.diagnostics import CODES
 from tests.conftest import REPO
 
@@ -16,7 +16,8 @@ README = (REPO / "README.md").read_text(encoding="utf-8")
 @pytest.mark.parametrize(
     "key",
     [f"catalog.{f.name}" for f in dataclasses.fields(CatalogConfig)]
-    + [f"site.{f.name}" for f in dataclasses.fields(SiteConfig)],
+    + [f"site.{f.name}" for f in dataclasses.fields(SiteConfig)]
+    + [f"techdocs.{f.name}" for f in dataclasses.fields(TechDocsConfig)],
 )
 def test_every_setting_is_documented(key):
     assert f"`{key}`" in README

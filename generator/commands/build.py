@@ -20,7 +20,7 @@ from generator.config import Config
 from generator.diagnostics import fails
 from generator.process import Runner, SubprocessRunner, current_revision
 from generator.reporters import report_text
-from generator.site import api, drawing, mkdocs_config, pages, paths, shell, techdocs
+from generator.site import api, docs_pages, drawing, mkdocs_config, pages, paths, shell, techdocs
 from generator.site.render import environment
 from generator.writing import (
     move_into,
@@ -133,14 +133,11 @@ def _build(
     try:
         folders = (staged, rendered, build_dir / MAP_CACHE, templates)
         out = _render(catalog, sites, stages, runner or SubprocessRunner(), *folders)
-        for site in sites:  # TechDocs are MkDocs sources too: one writer for all of them
-            entity = catalog.get(site.key)
-            published = techdocs.publish(site, entity.title if entity else "")
-            out.docs.update({f"docs/{path}": data for path, data in published.items()})
+        sources = _add_techdocs(out, sites, catalog)
         with stages.stage(f"writing {len(out.docs)} sources for MkDocs"):
             write_tree(build_dir, out.docs, keep=[MAP_CACHE, PREVIEW])
         with stages.stage("running MkDocs"):
-            run_mkdocs(build_dir / "mkdocs.yml")
+            run_mkdocs(build_dir / "mkdocs.yml", sources)
             move_into(rendered, staged)
         with stages.stage(f"writing {len(out.pages)} entity and index pages and their files"):
             shell.write_pages(staged, out.pages)
@@ -163,12 +160,32 @@ def _build(
     return OK
 
 
+def _add_techdocs(
+    out: _Rendered, sites: list[techdocs.TechDocsSite], catalog: Catalog
+) -> dict[str, str]:
+    """Add each site's files to MkDocs' sources (one writer for all of them); the
+    repository file each page comes from, by docs path, so an error MkDocs reports
+    names the file to fix."""
+    sources = {}
+    root = catalog.config.root.resolve()
+    for site in sites:
+        entity = catalog.get(site.key)
+        published = docs_pages.publish(site, entity.title if entity else "")
+        out.docs.update({f"docs/{path}": data for path, data in published.items()})
+        base = paths.techdocs_dir(site.key)
+        for rel in site.files:
+            real = site.docs_dir / rel
+            sources[f"{base}/{rel}"] = os.path.relpath(real, root)
+    return sources
+
+
 @dataclass
 class _Rendered:
     """What the render stage produced, by where it goes."""
 
-    docs: dict[str, str | bytes] = field(default_factory=dict)
-    """MkDocs' sources: build-folder paths (``docs/...`` and ``mkdocs.yml``)."""
+    docs: dict[str, str | bytes | Path] = field(default_factory=dict)
+    """MkDocs' sources: build-folder paths (``docs/...`` and ``mkdocs.yml``); a Path is
+    a file to copy (TechDocs binaries, streamed)."""
     site_files: dict[str, str | bytes] = field(default_factory=dict)
     """Files MkDocs has no part in (maps, JSON, definitions), by site path."""
     pages: list[shell.ShellPage] = field(default_factory=list)
@@ -208,7 +225,7 @@ def _render(
         docs[paths.ORG_MAP] = env.get_template("maps.md.j2").render()
         if sites:
             titles = {site.key: site.site_name for site in sites}
-            counts = {site.key: len(techdocs.pages_in_order(site.nav)) for site in sites}
+            counts = {site.key: len(site.in_order) for site in sites}
             docs_page = env.get_template("docs.md.j2")
             docs[paths.DOCS_INDEX] = docs_page.render(**pages.docs_context(context, titles, counts))
         docs.update(_static(templates))

@@ -10,6 +10,7 @@ import html
 import re
 from html.parser import HTMLParser
 from typing import Any
+from urllib.parse import quote
 
 # fmt: off
 MARKDOWN_EXTENSIONS: list[str | dict[str, dict[str, Any]]] = [
@@ -26,6 +27,9 @@ MARKDOWN_EXTENSIONS: list[str | dict[str, dict[str, Any]]] = [
 attributes and HTML back), pymdownx.snippets (it pastes build-machine files into pages), emoji
 (it needs ``!!python/name`` tags) and those not installed (PlantUML, Graphviz, sane_lists)."""
 
+EXTENSION_NAMES = frozenset(
+    ext if isinstance(ext, str) else next(iter(ext)) for ext in MARKDOWN_EXTENSIONS
+)
 SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):")
 _FENCE = re.compile(r"(`{3,}|~{3,})")
 _CODE_SPAN = re.compile(r"(?<![\\`])(`+)(?!`)(.+?)(?<!`)\1(?!`)")
@@ -37,7 +41,7 @@ _LEFTOVER = re.compile(rf"({_AUTOLINK.pattern})|<(?=[A-Za-z/!?])")
 # '{' is excluded inside, so each '{' is scanned only up to the next one: linear.
 _ATTRS = re.compile(r"\{[ \t]*[:#.][^{}\n]*\}|\{(?![=+~>-]{2})[^{}=\n]*=[^{}\n]*\}")  # not critic
 _LINK = re.compile(r"(\]\(\s*<?)((?:[^\s()<>]|\([^\s()]*\))*)")
-_REF_DEF = re.compile(r"^( {0,3}\[[^\]\n]+\]:[ \t]*<?)([^\s>]*)", re.M)
+_REF_DEF = re.compile(r"^( {0,3}\[(?!\^)[^\]\n]+\]:[ \t]*<?)([^\s>]*)", re.M)  # not [^1]:
 _FRONT = re.compile(r"\A-{3}[ \t]*\n.*?\n(?:\.{3}|-{3})[ \t]*\n", re.S)
 _FM_TITLE = re.compile(r"^title:[ \t]*(.+?)[ \t]*$", re.M)
 _H_LINE = re.compile(r"^ {0,3}#.*|^.+(?=\n=+[ \t]*$)", re.M)
@@ -107,11 +111,23 @@ def _without_code(text: str, fill: str) -> str:
     return "".join(re.sub(r"[^\n]", fill, p) if c else p for p, c in segments(text, True))
 
 
-def links(text: str) -> list[tuple[int, int, str]]:
-    """``(line, column, target)`` of every link, image and link definition outside code."""
+def locate(text: str, url: str, nth: int = 1) -> tuple[int, int]:
+    """Line and column of the ``nth`` place outside code where ``text`` spells the link
+    ``url`` (as Python-Markdown rendered it); (1, 1) when no spelling is found. Tried in
+    turn: the URL, its percent-encoded and HTML-escaped forms, then its first word."""
     prose = _without_code(text, " ")
-    starts = [(m.start(2), m[2]) for m in (*_LINK.finditer(prose), *_REF_DEF.finditer(prose))]
-    return sorted((prose.count("\n", 0, s) + 1, s - prose.rfind("\n", 0, s), t) for s, t in starts)
+    for spelling in dict.fromkeys(
+        (url, quote(url, safe="/#?&=%:@"), html.escape(url), url.split(" ")[0])
+    ):
+        at, count = -1, 0
+        while count < nth and spelling:
+            at = prose.find(spelling, at + 1)
+            if at < 0:
+                break
+            count += 1
+        if at >= 0:
+            return prose.count("\n", 0, at) + 1, at - prose.rfind("\n", 0, at)
+    return 1, 1
 
 
 def unsafe_url(url: str) -> bool:
@@ -232,26 +248,40 @@ def renderer() -> Any:
 
 
 class Audit(HTMLParser):
-    """:meth:`problem` renders Markdown as the portal will and names the first tag,
-    attribute or URL off the lists, if any."""
+    """Renders Markdown as the portal will (:meth:`of`), names the first tag, attribute or
+    URL off the lists (:attr:`found`), and lists the links MkDocs will check
+    (:attr:`links`: every ``<a href>`` and ``<img src>``, as rendered)."""
 
-    found: str | None = None
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: str | None = None
+        self.links: list[str] = []
 
     @classmethod
-    def problem(cls, text: str) -> str | None:
-        """What in ``text``, once rendered, the portal does not publish; None if nothing."""
+    def of(cls, text: str) -> Audit:
+        """The audit of ``text`` rendered with the site's extensions."""
+        audit = cls()
         try:
-            audit, rendered = cls(), renderer().reset().convert(text)
+            rendered = renderer().reset().convert(text)
         except RecursionError:  # too_costly's nesting check should have refused it
-            return "markup nested too deep to render"
+            audit.found = "markup nested too deep to render"
+            return audit
         audit.feed(rendered)
         audit.close()
         h1s = [html.unescape(_TAG.sub("", h)) for h in re.findall(r"<h1.*?</h1>", rendered, re.S)]
         if audit.found is None and any("<" in h or ">" in h for h in h1s):
-            return "a '<' or '>' in a top heading"  # MkDocs puts page titles in unescaped
-        return audit.found
+            audit.found = "a '<' or '>' in a top heading"  # MkDocs puts page titles in unescaped
+        return audit
+
+    @classmethod
+    def problem(cls, text: str) -> str | None:
+        """What in ``text``, once rendered, the portal does not publish; None if nothing."""
+        return cls.of(text).found
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if (tag, name) in (("a", "href"), ("img", "src")) and value is not None:
+                self.links.append(value)
         if self.found is not None:
             return
         if not _HTML_TAGS.fullmatch(tag):
