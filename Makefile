@@ -39,6 +39,7 @@ lint: install
 bench: install
 	$(BIN)/python tests/bench/bench.py
 	$(BIN)/python tests/bench/site_bench.py
+	$(BIN)/python tests/bench/docs_bench.py
 
 clean:
 	rm -rf $(VENV) site .portal-build build *.egg-info
