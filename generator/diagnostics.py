@@ -26,6 +26,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     # Files and YAML
     "file.unreadable": (E, "a catalog file cannot be read or is not UTF-8"),
     "file.too-large": (E, "a catalog file is larger than catalog.max_file_bytes"),
+    "file.hidden": (E, "a placeholder or Location target naming a hidden file (.env, .git)"),
     "yaml.syntax": (E, "the YAML parser rejected the file"),
     "yaml.duplicate-key": (E, "a mapping has the same key twice"),
     "yaml.alias-limit": (E, "anchors and aliases expand beyond catalog.max_alias_nodes"),

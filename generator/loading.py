@@ -23,6 +23,7 @@ from generator.model.entity import SourceDoc
 from generator.model.relations import simple_cycles
 from generator.placeholders import PlaceholderResolver
 from generator.reading import FileRead, Precheck, read_file, read_files
+from generator.trust import hidden_part
 from generator.yaml12 import YamlDoc
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -272,6 +273,13 @@ class _Loader:
             return note(
                 "location.outside-repo",
                 f"the target '{target}' resolves outside the repository (through a link)",
+            )
+        hidden = [h for p in found if (h := hidden_part(p.resolve(), entry.boundary))]
+        if hidden:
+            return note(
+                "file.hidden",
+                f"the target '{target}' leads into the hidden path part '{hidden[0]}'; hidden "
+                "files (.git, .env, credentials) are never read: move it to a visible folder",
             )
         if not found and spec.get("presence", "required") == "required":
             return note(

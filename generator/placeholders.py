@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from generator.config import Config
 from generator.diagnostics import Finding, finding
 from generator.errors import path_error_reason
+from generator.trust import hidden_part
 from generator.yaml12 import read_yaml
 
 if TYPE_CHECKING:
@@ -84,6 +85,12 @@ class PlaceholderResolver:
                 return fail(
                     "location.outside-repo",
                     f"{kind} '{target}' leads outside the repository; expected a path inside it",
+                )
+            if hidden := hidden_part(file, boundary):
+                return fail(
+                    "file.hidden",
+                    f"{kind} '{target}' leads into the hidden path part '{hidden}'; hidden files "
+                    "(.git, .env, credentials) are never read: move the file to a visible folder",
                 )
             if not file.is_file():
                 return fail("placeholder.missing", f"{kind} '{target}' does not exist")

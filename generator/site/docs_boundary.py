@@ -32,6 +32,7 @@ from typing import NamedTuple
 
 from generator.errors import path_error_reason
 from generator.site.file_checks import content_problem
+from generator.trust import hidden_part, shown
 
 PUBLISHED = re.compile(r"\.(md|png|jpe?g|gif|webp|avif|ico|pdf|txt|csv|json|ya?ml)", re.I)
 """Extensions published. SVG and HTML are not: opened directly, they run scripts on the
@@ -53,19 +54,6 @@ class Budgets:
     max_site_bytes: int
     max_total_bytes: int
     max_image_pixels: int
-
-
-def hidden_part(path: Path, folder: Path) -> str | None:
-    """The first hidden name on ``path`` below ``folder`` (both resolved), or None."""
-    return next((p for p in path.relative_to(folder).parts if p.startswith(".")), None)
-
-
-def shown(path: Path, root: Path) -> str:
-    """``path`` as a finding may name it: relative to the repository, or not at all (a
-    finding must not print the build machine's folders)."""
-    if path.is_relative_to(root):
-        return path.relative_to(root).as_posix() or "."
-    return "a path outside the repository"
 
 
 def folder_refusal(
