@@ -408,14 +408,17 @@ def test_file_site_and_total_budgets_are_located_findings(tmp_path):
 
 def test_binary_files_are_copied_by_streaming(tmp_path):
     root = _repo(tmp_path)
-    data = os.urandom(3 * file_checks.CHUNK + 17)
-    (root / "svc" / "docs" / "big.pdf").write_bytes(b"%PDF-1.7\n" + data)
+    # Stream data is compressed images and fonts: any bytes, '/JS' and '/AA' included,
+    # across the scanner's block boundaries; only dictionaries are searched.
+    noise = os.urandom(3 * file_checks.CHUNK) + b" /JS /OpenAction /AA " + os.urandom(99)
+    data = _pdf(f"<< /Length {len(noise)} >>\nstream\n".encode() + noise + b"\nendstream")
+    (root / "svc" / "docs" / "big.pdf").write_bytes(data)
     published = docs_pages.publish(_svc(root))
     source = published["catalog/default/component/svc/docs/big.pdf"]
     assert isinstance(source, Path)  # not read into memory
     out = tmp_path / "out"
     write_tree(out, published)
-    assert (out / "catalog/default/component/svc/docs/big.pdf").read_bytes()[9:] == data
+    assert (out / "catalog/default/component/svc/docs/big.pdf").read_bytes() == data
 
 
 # --- 8. footnotes -----------------------------------------------------------------------
@@ -526,3 +529,20 @@ def test_an_unrenderable_page_is_replaced_not_dropped(tmp_path):
     root = _repo(tmp_path)
     (root / "svc" / "docs" / "index.md").write_text("[" * 5000 + "x" * 5000 + "\n")
     assert _svc(root).pages["index.md"] == NOTICE
+
+
+def test_pipes_and_link_loops_are_never_read(tmp_path):
+    """Git cannot hold them, but a build machine's folder can: reading a FIFO would
+    wait forever, a loop of links has no end."""
+    root = _repo(tmp_path)
+    os.mkfifo(root / "svc" / "docs" / "pipe.txt")
+    os.mkfifo(root / "svc" / "pipe.yaml")
+    _link(root / "svc" / "docs" / "a.md", "b.md")
+    _link(root / "svc" / "docs" / "b.md", "a.md")
+    found = check(None, load_config(root)).findings
+    assert [(f.code, f.file) for f in found] == [
+        ("techdocs.invalid", "svc/docs/a.md"),
+        ("techdocs.invalid", "svc/docs/b.md"),
+        ("techdocs.skipped-file", "svc/docs/pipe.txt"),
+    ]
+    assert "loop" in found[0].message

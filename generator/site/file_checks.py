@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import struct
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
@@ -37,7 +37,11 @@ _PDF_ACTIVE = frozenset(
     {b"JavaScript", b"JS", b"OpenAction", b"AA", b"Launch", b"RichMedia", b"XFA", b"SubmitForm"}
 )
 _PDF_NAME = re.compile(rb"/((?:[A-Za-z0-9]|#[0-9A-Fa-f]{2}){2,32})")
-_OBJSTM = re.compile(rb"/Type\s*/ObjStm[^>]*?>>\s*stream\r?\n|/ObjStm\b[^>]*?>>\s*stream\r?\n")
+_STREAM = re.compile(rb">>\s*stream\r?\n")
+_OBJSTM = re.compile(rb"/Type\s*/ObjStm\b")
+_OVERLAP = 128
+"""Bytes kept from one block to the next, so a name or keyword split between two
+blocks is still seen whole (a name is at most 32 characters, 96 bytes escaped)."""
 MAX_OBJSTM_BYTES = 64 << 20
 """Object streams hold a PDF's dictionaries compressed (where /OpenAction can hide);
 they are inflated to look inside, up to this many bytes each."""
@@ -144,28 +148,42 @@ def _avif_size(head: bytes) -> tuple[int, int] | None:
     return width, height
 
 
-def _chunks(handle: BinaryIO, overlap: int = 64) -> Iterator[bytes]:
-    """The file in chunks, each starting with the last ``overlap`` bytes of the one
-    before, so a name split between two chunks is still seen whole. The caller may
-    move the file position between chunks if it puts it back."""
-    tail = b""
-    while block := handle.read(CHUNK):
-        yield tail + block
-        tail = block[-overlap:]
-
-
 def _pdf_problem(handle: BinaryIO) -> str | None:
     """Active content in a PDF: actions that run when it opens, scripts, forms that
-    submit, embedded media; in plain dictionaries or compressed object streams."""
-    for chunk in _chunks(handle):
-        if found := _active_name(chunk):
-            return _pdf_message(found)
-        for match in _OBJSTM.finditer(chunk):
-            resume = handle.tell()
-            if found := _inflated_active_name(handle, resume - len(chunk) + match.end()):
-                return _pdf_message(found)
-            handle.seek(resume)
-    return None
+    submit, embedded media. Names are looked for in the PDF's dictionaries, outside
+    streams (stream data is compressed images and fonts, where any three bytes occur by
+    chance), and inside object streams, which hold dictionaries compressed."""
+    buf, base, pos, in_stream = b"", 0, 0, False
+    while True:
+        block = handle.read(CHUNK)
+        buf += block
+        while True:
+            if in_stream:
+                end = buf.find(b"endstream", pos)
+                if end < 0:
+                    pos = max(pos, len(buf) - 9)  # 'endstream' may straddle two blocks
+                    break
+                in_stream, pos = False, end + 9
+                continue
+            found = _STREAM.search(buf, pos)
+            if found is None:
+                stop = len(buf) if not block else max(pos, len(buf) - _OVERLAP)
+                if name := _active_name(buf[pos:stop]):
+                    return _pdf_message(name)
+                pos = stop
+                break
+            if name := _active_name(buf[pos : found.start() + 2]):
+                return _pdf_message(name)
+            if _OBJSTM.search(buf[max(pos, found.start() - 4096) : found.start()]):
+                resume = handle.tell()
+                name = _inflated_active_name(handle, base + found.end())
+                handle.seek(resume)
+                if name:
+                    return _pdf_message(name)
+            in_stream, pos = True, found.end()
+        if not block:
+            return None
+        buf, base, pos = buf[pos:], base + pos, 0
 
 
 def _pdf_message(name: str) -> str:

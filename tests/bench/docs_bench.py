@@ -60,11 +60,12 @@ def docs_site(folder: Path, pages: int, pdf_mb: int = 0) -> Path:
         text = f"# Page {i}\n\nA page of the service's docs, with a [link](index.md).\n"
         (svc / "docs" / f"page-{i:05}.md").write_text(text)
     if pdf_mb:
-        with (svc / "docs" / "manual.pdf").open("wb") as out:
-            out.write(b"%PDF-1.7\n")
+        with (svc / "docs" / "manual.pdf").open("wb") as out:  # one stream of random data
+            out.write(f"%PDF-1.7\n1 0 obj\n<< /Length {pdf_mb << 20} >>\nstream\n".encode())
             block = random.Random(1).randbytes(1 << 20)
             for _ in range(pdf_mb):
                 out.write(block)
+            out.write(b"\nendstream\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n")
     return root
 
 
@@ -106,6 +107,9 @@ def main() -> int:
         dense = build(dense_system(Path(tmp, "dense"), with_system=True), "600 in one system")
         small = build(docs_site(Path(tmp, "no-pdf"), 10), "docs without the PDF")
         big = build(docs_site(Path(tmp, "pdf"), 10, PDF_MB), f"docs with a {PDF_MB} MB PDF")
+        published = Path(tmp, "pdf", "site/catalog/default/component/svc/docs/manual.pdf")
+        if not published.is_file() or published.stat().st_size < PDF_MB << 20:
+            raise SystemExit("the PDF was not published: the memory figure would mean nothing")
     pages = flat[PAGES[1]].seconds / flat[PAGES[0]].seconds
     system = dense.seconds / plain.seconds
     extra = big.peak_mb - small.peak_mb
