@@ -121,7 +121,9 @@ class _Loader:
                 if entry.is_dir(follow_symlinks=False):
                     if not entry.name.startswith(".") and entry.name not in _SKIPPED_DIRS:
                         subfolders.append(entry.path)
-                elif entry.name.endswith(YAML_SUFFIXES) and entry.is_file():  # not a FIFO
+                elif entry.name.endswith(YAML_SUFFIXES) and (
+                    entry.is_symlink() or entry.is_file(follow_symlinks=False)  # not a FIFO
+                ):
                     yield Path(entry.path), entry.is_symlink()
             folders.extend(reversed(subfolders))
 

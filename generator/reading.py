@@ -93,6 +93,7 @@ class _Split:
 
     def __init__(self, count: int, context: Any) -> None:
         self._ends = mmap.mmap(-1, _ENDS.size)
+        self.count = count
         _ENDS.pack_into(self._ends, 0, 0, count)
         self._lock = context.Lock()
 

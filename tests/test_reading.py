@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -34,6 +35,19 @@ def test_parallel_reading_matches_serial(monkeypatch, folder):
         delivered.update(into)
 
     monkeypatch.setattr(reading, "_receive", counting)
+    # The parent waits for the worker's first claim: on a loaded machine the worker may
+    # start only after the parent has read everything, and this would test nothing.
+    front = reading._Split.front
+
+    def after_the_worker(self):
+        deadline = time.monotonic() + 30
+        while (
+            reading._ENDS.unpack_from(self._ends)[1] == self.count and time.monotonic() < deadline
+        ):
+            time.sleep(0.001)
+        return front(self)
+
+    monkeypatch.setattr(reading._Split, "front", after_the_worker)
     parallel = _load(monkeypatch, DATA / folder, parallel=True)
     assert delivered, "the worker delivered nothing"
     assert parallel == serial
