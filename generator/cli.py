@@ -38,6 +38,7 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--format", choices=("text", "json", "github"), default=default_format)
     v.add_argument("--strict", action="store_true", help="warnings fail too")
     _add_build_commands(sub)
+    _add_gitops_commands(sub)
     return parser
 
 
@@ -56,12 +57,22 @@ def _add_build_commands(sub: Any) -> None:
     s.add_argument("--port", type=int, default=8000)
 
 
+def _add_gitops_commands(sub: Any) -> None:
+    d = sub.add_parser("diff", help="what a change does to the catalog, between two revisions")
+    d.add_argument("base", nargs="?", help="the revision before (commit, branch or tag)")
+    d.add_argument("head", nargs="?", help="the revision after (default: HEAD)")
+    d.add_argument("--since", help="base: the last commit before this date (YYYY-MM-DD, UTC)")
+    d.add_argument("--until", help="head: the last commit up to this date (YYYY-MM-DD, UTC)")
+    d.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+
+
 def _run(args: argparse.Namespace) -> int:
     config = load_config(args.root)
     commands: dict[str, Callable[[], int]] = {
         "validate": lambda: _validate(args, config),
         "build": lambda: _build(args, config),
         "serve": lambda: _serve(args, config),
+        "diff": lambda: _diff(args, config),
     }
     return commands[args.command]()
 
@@ -98,6 +109,14 @@ def _serve(args: argparse.Namespace, config: Config) -> int:
     from generator.commands.serve import serve
 
     return serve(config, catalogs=args.catalog, port=args.port)
+
+
+def _diff(args: argparse.Namespace, config: Config) -> int:
+    from generator.commands.diff import run_diff
+
+    return run_diff(
+        config, args.base, args.head, since=args.since, until=args.until, output_format=args.format
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -50,6 +50,9 @@ class SiteConfig:
     """Branch used for "edit this entity" links."""
     repo_url: str | None = None
     """Repository URL; defaults to mkdocs.yml ``repo_url``, then ``$GITHUB_REPOSITORY``."""
+    site_url: str | None = None
+    """Where the portal is published (pull-request comments link to entity pages there);
+    defaults to mkdocs.yml ``site_url``."""
     site_name: str = "Developer Portal"
     """Shown in the header; defaults to mkdocs.yml ``site_name``."""
     pagerduty_url: str = "https://app.pagerduty.com"
@@ -204,6 +207,8 @@ def _with_mkdocs(site: SiteConfig, root: Path) -> SiteConfig:
     changes: dict[str, Any] = {}
     if site.site_name == SiteConfig.site_name and isinstance(mk.get("site_name"), str):
         changes["site_name"] = mk["site_name"]
+    if site.site_url is None and isinstance(mk.get("site_url"), str):
+        changes["site_url"] = mk["site_url"].rstrip("/")
     if site.repo_url is None:
         repo = mk.get("repo_url")
         env_repo = os.environ.get("GITHUB_REPOSITORY")
