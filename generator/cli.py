@@ -52,6 +52,7 @@ def _add_build_commands(sub: Any) -> None:
         type=Path,
         help="folder for MkDocs' sources and the map cache (default: .portal-build)",
     )
+    b.add_argument("--at", metavar="REV", help="build the portal as it was at this commit or tag")
     s = sub.add_parser("serve", help="live preview on localhost")
     s.add_argument("--catalog", action="append", type=Path, help="catalog folder (repeatable)")
     s.add_argument("--port", type=int, default=8000)
@@ -102,6 +103,7 @@ def _build(args: argparse.Namespace, config: Config) -> int:
         site_dir=args.site_dir,
         strict=args.strict,
         build_dir=args.build_dir,
+        at=args.at,
     )
 
 

@@ -18,6 +18,9 @@ from generator.catalog import Catalog
 from generator.commands.validate import check
 from generator.config import Config
 from generator.diagnostics import fails
+from generator.errors import ConfigError
+from generator.git import Git
+from generator.gitops.revisions import checkout_at
 from generator.process import Runner, SubprocessRunner, current_revision
 from generator.reporters import report_text
 from generator.site import api, docs_pages, drawing, mkdocs_config, pages, paths, shell, techdocs
@@ -91,17 +94,54 @@ def build(
     runner: Runner | None = None,
     templates: Path = TEMPLATES,
     build_dir: Path | None = None,
+    at: str | None = None,
 ) -> int:
     """Build the site into ``site_dir``; 0 on success, 1 when validation fails.
 
     ``build_dir`` (default ``.portal-build``) receives the generated Markdown, data and
-    mkdocs.yml; it is kept, so the generated sources can be inspected.
+    mkdocs.yml; it is kept, so the generated sources can be inspected. ``at`` (a commit,
+    branch or tag) builds the portal as it was at that commit, read from git objects.
     """
     stages = Stages(interactive=sys.stderr.isatty() and not os.environ.get("CI"))
+    if at is not None and catalogs:
+        raise ConfigError("--at builds the catalog of that commit: leave out --catalog")
     try:
+        if at is not None:
+            return _build_at(config, at, site_dir, strict, runner, templates, build_dir, stages)
         return _build(config, catalogs, site_dir, strict, runner, templates, build_dir, stages)
     finally:
         stages.close()
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where the build's commit and history are read: the repository folder (for a past
+    commit, the real one, not the temporary folder its files are in) and the commit
+    (None: the checked-out one)."""
+
+    root: Path
+    commit: str | None
+
+
+def _build_at(
+    config: Config,
+    at: str,
+    site_dir: Path | None,
+    strict: bool,
+    runner: Runner | None,
+    templates: Path,
+    build_dir: Path | None,
+    stages: Stages,
+) -> int:
+    """The portal of a past commit: its files (catalog, portal.yaml, mkdocs.yml, docs)
+    come from git objects; the output goes where this checkout's configuration says."""
+    git = Git(config.root, runner or SubprocessRunner())
+    commit = git.rev_parse(at)
+    site_dir = (site_dir or config.root / config.site.site_dir).resolve()
+    build_dir = (build_dir or config.root / ".portal-build").resolve()
+    with checkout_at(git, commit) as past:
+        source = Source(config.root, commit)
+        return _build(past, None, site_dir, strict, runner, templates, build_dir, stages, source)
 
 
 def _build(
@@ -113,8 +153,10 @@ def _build(
     templates: Path,
     build_dir: Path | None,
     stages: Stages,
+    source: Source | None = None,
 ) -> int:
     site_dir = (site_dir or config.root / config.site.site_dir).resolve()
+    source = source or Source(config.root, os.environ.get("GITHUB_SHA"))
     with stages.stage("validating the catalog"):
         checked = check(catalogs, config)
         catalog, sites, findings = checked.catalog, checked.sites, checked.findings
@@ -132,7 +174,7 @@ def _build(
     out: _Rendered | None = None
     try:
         folders = (staged, rendered, build_dir / MAP_CACHE, templates)
-        out = _render(catalog, sites, stages, runner or SubprocessRunner(), *folders)
+        out = _render(catalog, sites, stages, runner or SubprocessRunner(), source, *folders)
         sources = _add_techdocs(out, sites, catalog)
         with stages.stage(f"writing {len(out.docs)} sources for MkDocs"):
             write_tree(build_dir, out.docs, keep=[MAP_CACHE, PREVIEW])
@@ -198,6 +240,7 @@ def _render(
     sites: list[techdocs.TechDocsSite],
     stages: Stages,
     runner: Runner,
+    source: Source,
     site_dir: Path,
     mkdocs_dir: Path,
     map_cache: Path,
@@ -205,7 +248,7 @@ def _render(
 ) -> _Rendered:
     # The top folders holding entity files (outside the repository: none to ask git).
     folders = sorted({name.split("/")[0] for name in catalog.files if "/" in name} - {".."})
-    revision = current_revision(runner, catalog.config.root, os.environ.get("GITHUB_SHA"), folders)
+    revision = current_revision(runner, source.root, source.commit, folders)
     out = _Rendered()
     # Maps draw in forked workers while this process renders pages and runs MkDocs.
     out.maps = drawing.Drawing(catalog, site_dir, map_cache)
