@@ -65,6 +65,13 @@ def _add_gitops_commands(sub: Any) -> None:
     d.add_argument("--since", help="base: the last commit before this date (YYYY-MM-DD, UTC)")
     d.add_argument("--until", help="head: the last commit up to this date (YYYY-MM-DD, UTC)")
     d.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    c = sub.add_parser("comment", help="post a pull request's catalog diff as one comment")
+    c.add_argument("--repo", required=True, help="owner/name")
+    c.add_argument("--number-file", type=Path, required=True, help="file holding the PR number")
+    c.add_argument("--diff", type=Path, required=True, help="output of portal diff --format json")
+    c.add_argument("--head-sha", help="the PR head the diff is of; others are not commented on")
+    c.add_argument("--author", default="github-actions[bot]", help="account the token posts as")
+    c.add_argument("--dry-run", action="store_true", help="print the comment, post nothing")
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -74,6 +81,7 @@ def _run(args: argparse.Namespace) -> int:
         "build": lambda: _build(args, config),
         "serve": lambda: _serve(args, config),
         "diff": lambda: _diff(args, config),
+        "comment": lambda: _comment(args, config),
     }
     return commands[args.command]()
 
@@ -118,6 +126,20 @@ def _diff(args: argparse.Namespace, config: Config) -> int:
 
     return run_diff(
         config, args.base, args.head, since=args.since, until=args.until, output_format=args.format
+    )
+
+
+def _comment(args: argparse.Namespace, config: Config) -> int:
+    from generator.commands.comment import run_comment
+
+    return run_comment(
+        config,
+        repo=args.repo,
+        number_file=args.number_file,
+        diff_file=args.diff,
+        head_sha=args.head_sha,
+        author=args.author,
+        dry_run=args.dry_run,
     )
 
 

@@ -63,6 +63,11 @@ spec:
 """
 
 MKDOCS = "site_name: Orders\n"
+MKDOCS_SITE = """\
+site_name: Acme Portal
+site_url: https://portal.acme.example/
+repo_url: https://github.com/acme/portal
+"""
 DOCS_INDEX = "# Orders\n\nHow the orders service works.\n"
 
 
@@ -123,6 +128,7 @@ class Builder:
         self.root = root
         self.day = 0
         self.commits: dict[str, str] = {}
+        root.mkdir(parents=True, exist_ok=True)
         git(root, "init", "-q", "-b", "main")
 
     def write(self, files: dict[str, str | None]) -> None:
@@ -179,6 +185,7 @@ def build_history(root: Path) -> Repo:
     )
     b.write(
         {
+            "mkdocs.yml": MKDOCS_SITE,
             "catalog/org/groups.yaml": GROUPS,
             ORDERS: orders + "---\n" + DB,
             "catalog/orders/mkdocs.yml": MKDOCS,
