@@ -72,6 +72,9 @@ def _add_gitops_commands(sub: Any) -> None:
     c.add_argument("--head-sha", help="the PR head the diff is of; others are not commented on")
     c.add_argument("--author", default="github-actions[bot]", help="account the token posts as")
     c.add_argument("--dry-run", action="store_true", help="print the comment, post nothing")
+    o = sub.add_parser("codeowners", help="write .github/CODEOWNERS from catalog ownership")
+    o.add_argument("--check", action="store_true", help="fail with a diff when the file drifted")
+    o.add_argument("--strict", action="store_true", help="owners without a GitHub team fail too")
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -82,6 +85,7 @@ def _run(args: argparse.Namespace) -> int:
         "serve": lambda: _serve(args, config),
         "diff": lambda: _diff(args, config),
         "comment": lambda: _comment(args, config),
+        "codeowners": lambda: _codeowners(args, config),
     }
     return commands[args.command]()
 
@@ -141,6 +145,12 @@ def _comment(args: argparse.Namespace, config: Config) -> int:
         author=args.author,
         dry_run=args.dry_run,
     )
+
+
+def _codeowners(args: argparse.Namespace, config: Config) -> int:
+    from generator.commands.codeowners import run_codeowners
+
+    return run_codeowners(config, check=args.check, strict=args.strict)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
