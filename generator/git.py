@@ -96,7 +96,7 @@ class Git:
         callers follow entities by their ref, which survives any rename or move."""
         fmt = "%x01%H%x00%an%x00%cI%x00%s"
         out = self._bytes(
-            "log", "-z", "--raw", "--no-abbrev", "--no-renames", "--first-parent",
+            "log", "-z", "--raw", "--relative", "--no-abbrev", "--no-renames", "--first-parent",
             "--diff-merges=first-parent", "--reverse", f"--format={fmt}",
             self._sha(commit), "--", *paths,
         )  # fmt: skip

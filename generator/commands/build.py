@@ -19,11 +19,13 @@ from generator.commands.validate import check
 from generator.config import Config
 from generator.diagnostics import fails
 from generator.errors import ConfigError
-from generator.git import Git
+from generator.git import Git, GitError
+from generator.gitops.history import History, read_history
 from generator.gitops.revisions import checkout_at
 from generator.process import Runner, SubprocessRunner, current_revision
 from generator.reporters import report_text
 from generator.site import api, docs_pages, drawing, mkdocs_config, pages, paths, shell, techdocs
+from generator.site.history import CHANGELOG, HistoryView
 from generator.site.render import environment
 from generator.writing import (
     move_into,
@@ -42,7 +44,7 @@ MAP_CACHE = "map-cache"
 """Maps drawn by earlier builds, in the build folder (see site/map_cache.py)."""
 PREVIEW = "preview"
 """Where ``portal serve`` builds, in the build folder: a build beside it leaves it be."""
-STAGES = 6  # validate, render, write sources, MkDocs, maps, entity pages
+STAGES = 7  # validate, history, render, write sources, MkDocs, maps, entity pages
 
 
 class Stages:
@@ -249,6 +251,7 @@ def _render(
     # The top folders holding entity files (outside the repository: none to ask git).
     folders = sorted({name.split("/")[0] for name in catalog.files if "/" in name} - {".."})
     revision = current_revision(runner, source.root, source.commit, folders)
+    history = _read_history(Git(source.root, runner), revision.commit, folders, catalog, stages)
     out = _Rendered()
     # Maps draw in forked workers while this process renders pages and runs MkDocs.
     out.maps = drawing.Drawing(catalog, site_dir, map_cache)
@@ -257,10 +260,17 @@ def _render(
     docs: dict[str, str | bytes] = {}
     with stages.stage("rendering pages"):
         env = environment(templates / "pages")
-        context = pages.SiteContext(catalog, revision, mapped, doc_index)
+        titles = {entity.key: entity.title for entity in catalog}
+        repo_url = catalog.config.site.repo_url
+        view = HistoryView(history, catalog, repo_url, titles) if history else None
+        context = pages.SiteContext(catalog, revision, mapped, doc_index, view)
         docs.update(pages.render_pages(env, context))
         entities, extra = pages.render_entities(env, context)
         out.pages = pages.render_kinds(env, context) + entities
+        if view is not None:
+            out.pages += view.pages(env)
+            if view.history.changes:
+                docs[CHANGELOG] = view.changelog(env)
         out.site_files.update(extra)
         out.site_files.update(api.render_api(catalog, revision))
         for folder in shell.SHELL_DIRS:
@@ -283,6 +293,22 @@ def _render(
     )
     out.docs = {_docs(name): content for name, content in docs.items()}
     return out
+
+
+def _read_history(
+    git: Git, commit: str, folders: list[str], catalog: Catalog, stages: Stages
+) -> History | None:
+    """The history of the catalog's folders up to ``commit``; None outside git (or when
+    git cannot tell), which a site without history pages says nothing about."""
+    if commit == "unknown" or not folders:
+        return None
+    config = catalog.config
+    with stages.stage("reading the catalog's history"):
+        try:
+            return read_history(git, commit, folders, config.limits, config.catalog.max_file_bytes)
+        except GitError as exc:
+            print(f"portal: the site has no history: {exc}", file=sys.stderr)
+            return None
 
 
 def _docs(name: str) -> str:
