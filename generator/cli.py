@@ -75,6 +75,10 @@ def _add_gitops_commands(sub: Any) -> None:
     o = sub.add_parser("codeowners", help="write .github/CODEOWNERS from catalog ownership")
     o.add_argument("--check", action="store_true", help="fail with a diff when the file drifted")
     o.add_argument("--strict", action="store_true", help="owners without a GitHub team fail too")
+    h = sub.add_parser("history", help="every change to entities, field by field, from git")
+    h.add_argument("refs", nargs="*", help="entity refs (default: every entity ever defined)")
+    h.add_argument("--rev", default="HEAD", help="history up to this commit (default: HEAD)")
+    h.add_argument("--format", choices=("text", "json"), default="text")
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -86,6 +90,7 @@ def _run(args: argparse.Namespace) -> int:
         "diff": lambda: _diff(args, config),
         "comment": lambda: _comment(args, config),
         "codeowners": lambda: _codeowners(args, config),
+        "history": lambda: _history(args, config),
     }
     return commands[args.command]()
 
@@ -151,6 +156,12 @@ def _codeowners(args: argparse.Namespace, config: Config) -> int:
     from generator.commands.codeowners import run_codeowners
 
     return run_codeowners(config, check=args.check, strict=args.strict)
+
+
+def _history(args: argparse.Namespace, config: Config) -> int:
+    from generator.commands.history import run_history
+
+    return run_history(config, args.refs, rev=args.rev, output_format=args.format)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -18,7 +18,7 @@ from typing import Any
 
 from generator.git import Git, LogEntry
 from generator.gitops.fields import FieldChange, compare
-from generator.model.refs import EntityRef
+from generator.model.refs import EntityRef, RefError, parse_ref
 from generator.yaml12 import Limits, read_yaml
 
 YAML = (".yaml", ".yml")
@@ -61,6 +61,9 @@ class Change:
     old_file: str | None = None
     """Where it was before, when the commit moved it."""
     fields: tuple[FieldChange, ...] = ()
+    owners: tuple[str, ...] = ()
+    """The entity's owner refs before and after the commit: a team's view lists the
+    changes to what it owned then, an entity since removed or handed over included."""
 
 
 @dataclass
@@ -143,19 +146,34 @@ def build_history(
 def _changes(commit: Commit, before: Entities, after: Entities) -> list[Change]:
     found = []
     for key in sorted(before.keys() | after.keys()):
+        owners = _owners(key, before.get(key), after.get(key))
         if key not in before:
-            found.append(Change(commit, key, "added", after[key][0]))
+            found.append(Change(commit, key, "added", after[key][0], owners=owners))
         elif key not in after:
-            found.append(Change(commit, key, "removed", before[key][0]))
+            found.append(Change(commit, key, "removed", before[key][0], owners=owners))
         else:
             (old_file, old), (new_file, new) = before[key], after[key]
             fields = tuple(compare(old, new))
             moved = old_file if old_file != new_file else None
             if fields:
-                found.append(Change(commit, key, "changed", new_file, moved, fields))
+                found.append(Change(commit, key, "changed", new_file, moved, fields, owners))
             elif moved:
-                found.append(Change(commit, key, "moved", new_file, moved))
+                found.append(Change(commit, key, "moved", new_file, moved, owners=owners))
     return found
+
+
+def _owners(key: str, *sides: tuple[str, Any] | None) -> tuple[str, ...]:
+    namespace = key.split(":", 1)[1].split("/", 1)[0]
+    found = set()
+    for side in sides:
+        spec = side[1].get("spec") if side is not None else None
+        owner = spec.get("owner") if isinstance(spec, dict) else None
+        if isinstance(owner, str):
+            try:
+                found.add(parse_ref(owner, default_kind="group", default_namespace=namespace).key)
+            except RefError:
+                continue
+    return tuple(sorted(found))
 
 
 def read_history(

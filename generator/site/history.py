@@ -15,7 +15,6 @@ import jinja2
 
 from generator.gitops.history import Change, History
 from generator.gitops.text import value_text
-from generator.model import relations as rel
 from generator.site import paths
 from generator.site.render import safe_url
 from generator.site.shell import ShellPage
@@ -66,6 +65,11 @@ class HistoryView:
     ) -> None:
         self.history, self.catalog, self.repo = history, catalog, repo_url
         self.titles = titles
+        # One pass: each change under its entity and every owner it had, newest first.
+        self.by_team: dict[str, list[Change]] = {}
+        for change in history.changes:
+            for key in {change.key, *change.owners}:
+                self.by_team.setdefault(key, []).append(change)
 
     def row(self, change: Change, page: str) -> Row:
         commit, repo = change.commit, self.repo
@@ -118,8 +122,7 @@ class HistoryView:
         entity = self.catalog.get(key)
         if entity is None or entity.kind not in ("Group", "User"):
             return []
-        owned = set(entity.related(rel.OWNER_OF)) | {key}
-        return [c for c in self.history.changes if c.key in owned][:LOG_LIMIT]
+        return self.by_team.get(key, [])[:LOG_LIMIT]
 
     def pages(self, env: jinja2.Environment) -> list[ShellPage]:
         """The full history of each entity with more than :data:`INLINE` changes, and
