@@ -153,7 +153,8 @@ def _changes(commit: Commit, before: Entities, after: Entities) -> list[Change]:
             found.append(Change(commit, key, "removed", before[key][0], owners=owners))
         else:
             (old_file, old), (new_file, new) = before[key], after[key]
-            fields = tuple(compare(old, new))
+            # Most entities of a changed file did not change: dict equality runs in C.
+            fields = () if old == new else tuple(compare(old, new))
             moved = old_file if old_file != new_file else None
             if fields:
                 found.append(Change(commit, key, "changed", new_file, moved, fields, owners))
