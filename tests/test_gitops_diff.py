@@ -14,6 +14,7 @@ from generator.commands.diff import compute, render
 from generator.config import load_config
 from generator.git import GitError
 from generator.gitops.diff import as_json
+from generator.gitops.report import Links, markdown
 from tests.gitops_repo import Repo, build_history, component, git, golden
 
 
@@ -131,3 +132,13 @@ _IDENTITY = {
     "GIT_COMMITTER_NAME": "A",
     "GIT_COMMITTER_EMAIL": "a@x",
 }
+
+
+def test_markdown_links_a_removed_entity_at_the_base(repo: Repo) -> None:
+    """Without a published site, links go to definitions: a removed one's is at the base."""
+    head = repo.commits["remove"]
+    d = compute(repo.root, f"{head}^", head)
+    text = markdown(d, Links(None, "https://github.com/acme/portal"))
+    base = repo.commits["merge"]
+    assert f"/blob/{base}/catalog/payments.yaml#L1" in text
+    assert f"/blob/{head}/catalog/payments.yaml" not in text

@@ -140,7 +140,7 @@ def _details(d: CatalogDiff, links: Links) -> list[str]:
             out.extend(_capped(items))
 
     section("Added", [f"- {_entity_md(d, k, links, added=True)}" for k in d.added])
-    section("Removed", [f"- {_entity_md(d, k, links)}" for k in d.removed])
+    section("Removed", [f"- {_entity_md(d, k, links, removed=True)}" for k in d.removed])
     changed = []
     for key, changes in d.changed.items():
         fields = [
@@ -166,7 +166,9 @@ def _details(d: CatalogDiff, links: Links) -> list[str]:
     )
     section("Relations gained", [f"- {code(s)} {t} {code(g)}" for s, t, g in d.gained])
     section("Relations lost", [f"- {code(s)} {t} {code(g)}" for s, t, g in d.lost])
-    section("Findings introduced", [_finding_md(f) for f in d.introduced])
+    # Errors are listed under Breaks, above.
+    others = [f for f in d.introduced if f.severity is not Severity.ERROR]
+    section("Other findings introduced", [_finding_md(f) for f in others])
     section("Findings fixed", [_finding_md(f) for f in d.fixed])
     return out
 
@@ -186,17 +188,21 @@ def _finding_md(f: Finding) -> str:
     return f"- {f.severity.value} {code(f.code)} at {where}: {code(f.message, 300)}"
 
 
-def _entity_md(d: CatalogDiff, key: str, links: Links, *, added: bool = False) -> str:
+def _entity_md(
+    d: CatalogDiff, key: str, links: Links, *, added: bool = False, removed: bool = False
+) -> str:
     """The ref, and a link to its page on the portal (not for an entity the pull
-    request adds: it has none yet) or to its definition at the head commit."""
+    request adds: it has none yet) or to its definition (at the base commit for one it
+    removes)."""
     shown = code(key)
     place = d.places.get(key)
     if links.site_url and not added:
         url = f"{links.site_url.rstrip('/')}/{_url_path(paths.entity_url(key))}"
         return f"{shown} ([page]({url}))"
-    if links.repo_url and place and d.head:
-        url = f"{links.repo_url.rstrip('/')}/blob/{d.head}/{_url_path(place.file)}#L{place.line}"
-        return f"{shown} ([definition]({url}))"
+    commit = d.base if removed else d.head
+    if links.repo_url and place and commit:
+        path = f"{_url_path(place.file)}#L{place.line}"
+        return f"{shown} ([definition]({links.repo_url.rstrip('/')}/blob/{commit}/{path}))"
     return shown
 
 
