@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.cli import main
 from generator.commands.build import build
 from generator.config import load_config
 from generator.errors import ConfigError
@@ -110,3 +111,13 @@ def test_paths_git_would_not_check_out_are_refused(path: str) -> None:
     with pytest.raises(GitError, match="would not check out"):
         tree._check_path(path)
     assert TreeEntry("100644", "0" * 40, path).path == path
+
+
+def test_cli_at_a_revision_that_does_not_exist(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--root", str(repo.root), "build", "--at", "no-such-tag"]) == 2
+    assert "'no-such-tag' names no commit" in capsys.readouterr().err
+    argv = ["--root", str(repo.root), "build", "--at", "HEAD", "--catalog", "catalog"]
+    assert main(argv) == 2
+    assert "leave out --catalog" in capsys.readouterr().err
