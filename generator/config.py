@@ -50,6 +50,9 @@ class SiteConfig:
     """Branch used for "edit this entity" links."""
     repo_url: str | None = None
     """Repository URL; defaults to mkdocs.yml ``repo_url``, then ``$GITHUB_REPOSITORY``."""
+    site_url: str | None = None
+    """Where the portal is published (pull-request comments link to entity pages there);
+    defaults to mkdocs.yml ``site_url``."""
     site_name: str = "Developer Portal"
     """Shown in the header; defaults to mkdocs.yml ``site_name``."""
     pagerduty_url: str = "https://app.pagerduty.com"
@@ -74,6 +77,20 @@ class TechDocsConfig:
 
 
 @dataclass(frozen=True)
+class CodeownersConfig:
+    """``codeowners:`` section: how ``portal codeowners`` names GitHub teams."""
+
+    file: str = ".github/CODEOWNERS"
+    """The file written, relative to the top of the git repository."""
+    teams: Mapping[str, str] = field(default_factory=dict)
+    """Owner ref to GitHub team (``org/team``) or user (``@login``), for owners without a
+    ``github.com/team-slug`` (group) or ``github.com/user-login`` (user) annotation; a
+    mapping here wins over the annotation. ``team-a`` means ``group:default/team-a``."""
+    default: tuple[str, ...] = ()
+    """Owners of every file no entity owns (a first ``*`` rule); none when empty."""
+
+
+@dataclass(frozen=True)
 class Config:
     """Everything the commands need to know about the repository."""
 
@@ -85,6 +102,7 @@ class Config:
     """Per finding code: ``error``, ``warning``, ``info`` or ``off``."""
     findings: tuple[Finding, ...] = ()
     """Warnings about the configuration itself (unknown keys)."""
+    codeowners: CodeownersConfig = field(default_factory=CodeownersConfig)
 
     @property
     def limits(self) -> Limits:
@@ -97,13 +115,15 @@ def load_config(root: Path) -> Config:
     root = root.resolve()
     data, file = _read_mapping(root / CONFIG_FILE)
     notes: list[Finding] = []
-    _warn_unknown(data, {"catalog", "site", "techdocs", "severity"}, "", file, notes)
+    known = {"catalog", "site", "techdocs", "severity", "codeowners"}
+    _warn_unknown(data, known, "", file, notes)
     catalog = _section(CatalogConfig, data.get("catalog"), "catalog", file, notes)
     site = _section(SiteConfig, data.get("site"), "site", file, notes)
     site = _with_mkdocs(site, root)
     techdocs = _section(TechDocsConfig, data.get("techdocs"), "techdocs", file, notes)
     severity = _severities(data.get("severity"), file)
-    return Config(root, catalog, site, techdocs, severity, tuple(notes))
+    owners = _section(CodeownersConfig, data.get("codeowners"), "codeowners", file, notes)
+    return Config(root, catalog, site, techdocs, severity, tuple(notes), owners)
 
 
 def _read_mapping(path: Path, *, trusted: bool = False) -> tuple[dict[str, Any], str]:
@@ -157,6 +177,12 @@ def _coerce(value: Any, hint: Any, key: str, file: str) -> Any:
             return None
         hint = next(a for a in get_args(hint) if a is not type(None))
         origin = get_origin(hint)
+    if origin in (dict, Mapping):
+        if not isinstance(value, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+        ):
+            raise ConfigError(f"{file}: '{key}' must map strings to strings, found {value!r}")
+        return dict(value)
     if origin is tuple:
         if isinstance(value, str):
             value = [value]
@@ -204,6 +230,8 @@ def _with_mkdocs(site: SiteConfig, root: Path) -> SiteConfig:
     changes: dict[str, Any] = {}
     if site.site_name == SiteConfig.site_name and isinstance(mk.get("site_name"), str):
         changes["site_name"] = mk["site_name"]
+    if site.site_url is None and isinstance(mk.get("site_url"), str):
+        changes["site_url"] = mk["site_url"].rstrip("/")
     if site.repo_url is None:
         repo = mk.get("repo_url")
         env_repo = os.environ.get("GITHUB_REPOSITORY")

@@ -94,6 +94,9 @@ CODES: dict[str, tuple[Severity, str]] = {
     "techdocs.yaml-tag": (W, "a YAML tag in mkdocs.yml (!ENV, !!python/...), never evaluated"),
     # Configuration
     "config.unknown-key": (W, "a portal.yaml key the portal does not know"),
+    # CODEOWNERS (portal codeowners)
+    "codeowners.no-team": (W, "an entity's owner has no GitHub team to own its files"),
+    "codeowners.unsafe-path": (W, "a file path CODEOWNERS cannot express, left out"),
 }
 
 

@@ -23,11 +23,25 @@ class Result:
     stderr: str = ""
 
 
+@dataclass(frozen=True)
+class Output:
+    """What a command returned, its output as bytes (git objects are not text)."""
+
+    returncode: int
+    stdout: bytes
+    stderr: str = ""
+
+
 class Runner(Protocol):
     """Runs an argv list in a folder."""
 
     def run(self, argv: Sequence[str], cwd: Path) -> Result:
         """Run ``argv``; never raises for a non-zero exit."""
+        ...
+
+    def run_bytes(self, argv: Sequence[str], cwd: Path, stdin: bytes = b"") -> Output:
+        """Run ``argv`` with ``stdin`` as its input; its output as bytes. Never raises
+        for a non-zero exit."""
         ...
 
 
@@ -46,6 +60,19 @@ class SubprocessRunner:
             return Result(124, "", f"timed out: {argv[0]}")
         return Result(done.returncode, done.stdout, done.stderr)
 
+    def run_bytes(self, argv: Sequence[str], cwd: Path, stdin: bytes = b"") -> Output:
+        """Run ``argv`` in ``cwd`` feeding it ``stdin``; a missing program is exit 127.
+        A long timeout: reading a large history is one command."""
+        try:
+            done = subprocess.run(
+                list(argv), cwd=cwd, input=stdin, capture_output=True, timeout=600, check=False
+            )
+        except FileNotFoundError as exc:
+            return Output(127, b"", str(exc))
+        except subprocess.TimeoutExpired:
+            return Output(124, b"", f"timed out: {argv[0]}")
+        return Output(done.returncode, done.stdout, done.stderr.decode("utf-8", "replace"))
+
 
 @dataclass
 class FakeRunner:
@@ -59,6 +86,11 @@ class FakeRunner:
         key = tuple(argv)
         self.calls.append(key)
         return self.answers.get(key, Result(127, "", "not faked"))
+
+    def run_bytes(self, argv: Sequence[str], cwd: Path, stdin: bytes = b"") -> Output:  # noqa: ARG002
+        """The text answer for ``argv``, encoded (the input is not looked at)."""
+        done = self.run(argv, cwd)
+        return Output(done.returncode, done.stdout.encode(), done.stderr)
 
 
 @dataclass(frozen=True)

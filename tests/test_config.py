@@ -118,9 +118,9 @@ def test_unknown_key_reaches_the_report_and_fails_only_under_strict(tmp_path, ca
 def test_unknown_key_with_no_close_match_lists_the_known_keys(tmp_path):
     (tmp_path / "portal.yaml").write_text("zzz: 1\n")
     (finding,) = load_config(tmp_path).findings
-    assert (
-        finding.message
-        == "unknown setting 'zzz'; known keys: ['catalog', 'severity', 'site', 'techdocs']"
+    assert finding.message == (
+        "unknown setting 'zzz'; known keys: "
+        "['catalog', 'codeowners', 'severity', 'site', 'techdocs']"
     )
 
 

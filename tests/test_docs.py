@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from generator.config import CatalogConfig, SiteConfig, TechDocsConfig
+from generator.config import CatalogConfig, CodeownersConfig, SiteConfig, TechDocsConfig
 from generator.diagnostics import CODES
 from tests.conftest import REPO
 
@@ -17,7 +17,8 @@ README = (REPO / "README.md").read_text(encoding="utf-8")
     "key",
     [f"catalog.{f.name}" for f in dataclasses.fields(CatalogConfig)]
     + [f"site.{f.name}" for f in dataclasses.fields(SiteConfig)]
-    + [f"techdocs.{f.name}" for f in dataclasses.fields(TechDocsConfig)],
+    + [f"techdocs.{f.name}" for f in dataclasses.fields(TechDocsConfig)]
+    + [f"codeowners.{f.name}" for f in dataclasses.fields(CodeownersConfig)],
 )
 def test_every_setting_is_documented(key):
     assert f"`{key}`" in README

@@ -18,9 +18,14 @@ from generator.catalog import Catalog
 from generator.commands.validate import check
 from generator.config import Config
 from generator.diagnostics import fails
+from generator.errors import ConfigError
+from generator.git import Git, GitError
+from generator.gitops.history import History, read_history
+from generator.gitops.revisions import checkout_at
 from generator.process import Runner, SubprocessRunner, current_revision
 from generator.reporters import report_text
 from generator.site import api, docs_pages, drawing, mkdocs_config, pages, paths, shell, techdocs
+from generator.site.history import CHANGELOG, HistoryView
 from generator.site.render import environment
 from generator.writing import (
     move_into,
@@ -39,7 +44,7 @@ MAP_CACHE = "map-cache"
 """Maps drawn by earlier builds, in the build folder (see site/map_cache.py)."""
 PREVIEW = "preview"
 """Where ``portal serve`` builds, in the build folder: a build beside it leaves it be."""
-STAGES = 6  # validate, render, write sources, MkDocs, maps, entity pages
+STAGES = 7  # validate, history, render, write sources, MkDocs, maps, entity pages
 
 
 class Stages:
@@ -91,17 +96,54 @@ def build(
     runner: Runner | None = None,
     templates: Path = TEMPLATES,
     build_dir: Path | None = None,
+    at: str | None = None,
 ) -> int:
     """Build the site into ``site_dir``; 0 on success, 1 when validation fails.
 
     ``build_dir`` (default ``.portal-build``) receives the generated Markdown, data and
-    mkdocs.yml; it is kept, so the generated sources can be inspected.
+    mkdocs.yml; it is kept, so the generated sources can be inspected. ``at`` (a commit,
+    branch or tag) builds the portal as it was at that commit, read from git objects.
     """
     stages = Stages(interactive=sys.stderr.isatty() and not os.environ.get("CI"))
+    if at is not None and catalogs:
+        raise ConfigError("--at builds the catalog of that commit: leave out --catalog")
     try:
+        if at is not None:
+            return _build_at(config, at, site_dir, strict, runner, templates, build_dir, stages)
         return _build(config, catalogs, site_dir, strict, runner, templates, build_dir, stages)
     finally:
         stages.close()
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where the build's commit and history are read: the repository folder (for a past
+    commit, the real one, not the temporary folder its files are in) and the commit
+    (None: the checked-out one)."""
+
+    root: Path
+    commit: str | None
+
+
+def _build_at(
+    config: Config,
+    at: str,
+    site_dir: Path | None,
+    strict: bool,
+    runner: Runner | None,
+    templates: Path,
+    build_dir: Path | None,
+    stages: Stages,
+) -> int:
+    """The portal of a past commit: its files (catalog, portal.yaml, mkdocs.yml, docs)
+    come from git objects; the output goes where this checkout's configuration says."""
+    git = Git(config.root, runner or SubprocessRunner())
+    commit = git.rev_parse(at)
+    site_dir = (site_dir or config.root / config.site.site_dir).resolve()
+    build_dir = (build_dir or config.root / ".portal-build").resolve()
+    with checkout_at(git, commit) as past:
+        source = Source(config.root, commit)
+        return _build(past, None, site_dir, strict, runner, templates, build_dir, stages, source)
 
 
 def _build(
@@ -113,8 +155,10 @@ def _build(
     templates: Path,
     build_dir: Path | None,
     stages: Stages,
+    source: Source | None = None,
 ) -> int:
     site_dir = (site_dir or config.root / config.site.site_dir).resolve()
+    source = source or Source(config.root, os.environ.get("GITHUB_SHA"))
     with stages.stage("validating the catalog"):
         checked = check(catalogs, config)
         catalog, sites, findings = checked.catalog, checked.sites, checked.findings
@@ -132,7 +176,7 @@ def _build(
     out: _Rendered | None = None
     try:
         folders = (staged, rendered, build_dir / MAP_CACHE, templates)
-        out = _render(catalog, sites, stages, runner or SubprocessRunner(), *folders)
+        out = _render(catalog, sites, stages, runner or SubprocessRunner(), source, *folders)
         sources = _add_techdocs(out, sites, catalog)
         with stages.stage(f"writing {len(out.docs)} sources for MkDocs"):
             write_tree(build_dir, out.docs, keep=[MAP_CACHE, PREVIEW])
@@ -198,6 +242,7 @@ def _render(
     sites: list[techdocs.TechDocsSite],
     stages: Stages,
     runner: Runner,
+    source: Source,
     site_dir: Path,
     mkdocs_dir: Path,
     map_cache: Path,
@@ -205,7 +250,8 @@ def _render(
 ) -> _Rendered:
     # The top folders holding entity files (outside the repository: none to ask git).
     folders = sorted({name.split("/")[0] for name in catalog.files if "/" in name} - {".."})
-    revision = current_revision(runner, catalog.config.root, os.environ.get("GITHUB_SHA"), folders)
+    revision = current_revision(runner, source.root, source.commit, folders)
+    history = _read_history(Git(source.root, runner), revision.commit, folders, catalog, stages)
     out = _Rendered()
     # Maps draw in forked workers while this process renders pages and runs MkDocs.
     out.maps = drawing.Drawing(catalog, site_dir, map_cache)
@@ -214,10 +260,17 @@ def _render(
     docs: dict[str, str | bytes] = {}
     with stages.stage("rendering pages"):
         env = environment(templates / "pages")
-        context = pages.SiteContext(catalog, revision, mapped, doc_index)
+        titles = {entity.key: entity.title for entity in catalog}
+        repo_url = catalog.config.site.repo_url
+        view = HistoryView(history, catalog, repo_url, titles) if history else None
+        context = pages.SiteContext(catalog, revision, mapped, doc_index, view)
         docs.update(pages.render_pages(env, context))
         entities, extra = pages.render_entities(env, context)
         out.pages = pages.render_kinds(env, context) + entities
+        if view is not None:
+            out.pages += view.pages(env)
+            if view.history.changes:
+                docs[CHANGELOG] = view.changelog(env)
         out.site_files.update(extra)
         out.site_files.update(api.render_api(catalog, revision))
         for folder in shell.SHELL_DIRS:
@@ -240,6 +293,22 @@ def _render(
     )
     out.docs = {_docs(name): content for name, content in docs.items()}
     return out
+
+
+def _read_history(
+    git: Git, commit: str, folders: list[str], catalog: Catalog, stages: Stages
+) -> History | None:
+    """The history of the catalog's folders up to ``commit``; None outside git (or when
+    git cannot tell), which a site without history pages says nothing about."""
+    if commit == "unknown" or not folders:
+        return None
+    config = catalog.config
+    with stages.stage("reading the catalog's history"):
+        try:
+            return read_history(git, commit, folders, config.limits, config.catalog.max_file_bytes)
+        except GitError as exc:
+            print(f"portal: the site has no history: {exc}", file=sys.stderr)
+            return None
 
 
 def _docs(name: str) -> str:

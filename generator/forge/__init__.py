@@ -59,6 +59,8 @@ class PullRequest:
     labels: tuple[str, ...] = ()
     reviewers: tuple[str, ...] = ()
     team_reviewers: tuple[str, ...] = ()
+    head_sha: str = ""
+    """The commit the head branch points at."""
 
 
 @dataclass(frozen=True)
@@ -177,6 +179,10 @@ class Forge(Protocol):
         self, full_name: str, *, head: str, base: str, title: str, body: str, draft: bool = False
     ) -> PullRequest:
         """Open a pull request."""
+        ...
+
+    def pull(self, full_name: str, number: int) -> PullRequest | None:
+        """Pull request ``number`` (open or closed), or None when there is none."""
         ...
 
     def update_pull(self, full_name: str, number: int, *, title: str, body: str) -> PullRequest:

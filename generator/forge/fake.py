@@ -169,6 +169,14 @@ class FakeForge:
         repo.pulls[number] = pull
         return pull
 
+    def pull(self, full_name: str, number: int) -> PullRequest | None:
+        self._call("pull", full_name, str(number))
+        repo = self._repo(full_name)
+        found = repo.pulls.get(number)
+        if found is None:
+            return None
+        return replace(found, head_sha=repo.branches.get(found.head, found.head_sha))
+
     def update_pull(self, full_name: str, number: int, *, title: str, body: str) -> PullRequest:
         self._call("update_pull", full_name, str(number))
         repo = self._repo(full_name)

@@ -199,6 +199,16 @@ class GitHubForge:
         )
         return _pull(made)
 
+    def pull(self, full_name: str, number: int) -> PullRequest | None:
+        from github import UnknownObjectException
+
+        gh_repo = self._repo(full_name)
+        try:
+            found = gh_repo.get_pull(number)
+        except UnknownObjectException:
+            return None
+        return self._do(f"reading #{number} of {full_name}", lambda: _pull(found))
+
     def update_pull(self, full_name: str, number: int, *, title: str, body: str) -> PullRequest:
         gh_repo = self._repo(full_name)
 
@@ -348,6 +358,7 @@ def _pull(pull: Any) -> PullRequest:
         tuple(label.name for label in pull.labels),
         tuple(user.login for user in pull.requested_reviewers),
         tuple(team.slug for team in pull.requested_teams),
+        pull.head.sha or "",
     )
 
 

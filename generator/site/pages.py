@@ -88,6 +88,8 @@ class SiteContext:
     """Keys of entities that have a map."""
     techdocs: dict[str, str]
     """Entity key -> docs-relative path of its TechDocs index page."""
+    history: Any = None
+    """The catalog's history (a :class:`generator.site.history.HistoryView`), if read."""
 
 
 def kinds_present(catalog: Catalog) -> list[str]:
@@ -239,6 +241,7 @@ def entity_context(site: SiteContext, entity: Entity, extra: dict[str, str]) -> 
         "techdocs": paths.relative(page, techdocs[: -len("index.md")]) if techdocs else None,
         "source": _source(site, entity),
         "profile": _profile(entity),
+        "history": site.history.entity_section(entity.key, page) if site.history else None,
     }
 
 
@@ -302,6 +305,7 @@ def home_context(site: SiteContext) -> dict[str, Any]:
         "owners_total": len(owners),
         "recent": recent,
         "entities": len(catalog),
+        "changelog": "changes/" if site.history and site.history.history.changes else None,
     }
 
 

@@ -25,9 +25,10 @@ from pathlib import Path
 from generator.errors import BuildError
 from generator.writing import write_files
 
-SHELL_DIRS = ("kinds/_portal", "catalog/_portal/shell/page")
-"""Two folders deep like ``kinds/<kind>``, four like ``catalog/<namespace>/<kind>/<name>``
-(kinds have no underscore, so no kind can be named ``_portal``)."""
+SHELL_DIRS = ("kinds/_portal", "catalog/_portal/shell/page", "catalog/_portal-history/s/p/h")
+"""Two folders deep like ``kinds/<kind>``, four like ``catalog/<namespace>/<kind>/<name>``,
+five like an entity's ``.../<name>/history`` (kinds have no underscore, and namespaces
+are DNS labels, so no kind or namespace can be named ``_portal``)."""
 TITLE = "PORTALSHELLTITLEQ7"
 DESCRIPTION = "PORTALSHELLDESCRIPTIONQ7"
 _ARTICLE = '<article class="md-content__inner md-typeset">'
