@@ -26,7 +26,7 @@
   // thousands), so the theme marks no tab for them: mark the tab they belong under.
   function markTab() {
     var path = location.pathname;
-    var tab = /\/catalog\/.+\/docs\//.test(path) ? /\/techdocs\/$/
+    var tab = /\/catalog\/.+\/docs(-contents)?\//.test(path) ? /\/techdocs\/$/
       : /\/(kinds|catalog)\//.test(path) ? /\/kinds\/$/ : null;
     if (!tab || document.querySelector(".md-tabs__item--active")) { return; }
     document.querySelectorAll("a.md-tabs__link").forEach(function (link) {
