@@ -274,6 +274,29 @@ def test_a_long_title_is_a_located_warning_and_maps_stay_bounded(tmp_path):
     assert layout.render_svg(dot).startswith(b"<?xml")  # Graphviz accepts it
 
 
+def test_a_long_dangling_system_name_does_not_break_a_system_map(tmp_path):
+    """An outside part's system is drawn as a cluster, linked only when it has a page:
+    a link built from a 20,000-character ref overflowed Graphviz's quoted strings."""
+    from generator.site import layout, maps
+
+    root = tmp_path / "repo"
+    root.mkdir()
+    huge = "system:" + "s" * 20000
+    entities = [
+        "kind: System\nmetadata:\n  name: mine\nspec:\n  owner: user:a\n",
+        "kind: Component\nmetadata:\n  name: a\nspec:\n  type: service\n  lifecycle: x\n"
+        "  owner: user:a\n  system: mine\n  dependsOn: [component:b]\n",
+        "kind: Component\nmetadata:\n  name: b\nspec:\n  type: service\n  lifecycle: x\n"
+        f"  owner: user:a\n  system: {huge}\n",
+    ]
+    text = "---\n".join(f"apiVersion: backstage.io/v1alpha1\n{e}" for e in entities)
+    (root / "all.yaml").write_text(text)
+    (root / "portal.yaml").write_text('catalog:\n  external_refs: ["user:*", "system:*"]\n')
+    catalog = load_catalog([root], load_config(root))
+    dot = maps.system_dot(catalog, "system:default/mine")
+    assert layout.render_svg(dot).startswith(b"<?xml")
+
+
 # --- 4. validate and build agree --------------------------------------------------------
 
 

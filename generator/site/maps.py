@@ -81,7 +81,9 @@ def _label(text: str, width: int = 22) -> str:
 
 
 def _attrs(attrs: dict[str, str]) -> str:
-    """``[k="v", ...]`` minus empty values; values are constants or :func:`dot_text`."""
+    """``[k="v", ...]`` minus empty values; values are constants, :func:`dot_text` or
+    links to defined entities (names of at most 63 characters), all far below Graphviz's
+    16 KB for a quoted string."""
     return "[" + ", ".join(f'{k}="{v}"' for k, v in attrs.items() if v) + "]"
 
 
@@ -213,7 +215,7 @@ class _Map:
         fill = style if style.startswith("#") else ""
         attrs = {"label": _label(label, 40), "color": "#8C8C8C", "fillcolor": fill}
         attrs["style"] = "rounded," + ("filled" if fill else style)
-        if key:
+        if key and self.index.catalog.get(key) is not None:  # no page, no link
             attrs.update(URL=self.href(key), target="_top", tooltip=dot_text(label))
         self.lines += [f'subgraph "cluster_{node_id(name)}" {{', f"graph {_attrs(attrs)}"]
         yield
