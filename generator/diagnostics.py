@@ -123,8 +123,16 @@ class Finding:
         }
 
 
+MAX_MESSAGE = 1000
+"""Longest message kept whole. Messages quote the values they are about, and a value
+from a pull request can be 70,000 characters: the start says what is wrong and the end
+what to do, so a longer message keeps both and drops its middle."""
+
+
 def finding(code: str, file: str, line: int, column: int, message: str) -> Finding:
     """A finding with its code's default severity."""
+    if len(message) > MAX_MESSAGE:
+        message = f"{message[:600]} … {message[-(MAX_MESSAGE - 603) :]}"
     return Finding(file, line, column, code, message, CODES[code][0])
 
 

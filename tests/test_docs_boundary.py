@@ -569,3 +569,14 @@ def test_pipes_and_link_loops_are_never_read(tmp_path):
         ("techdocs.skipped-file", "svc/docs/pipe.txt"),
     ]
     assert "loop" in found[0].message
+
+
+def test_long_values_are_shortened_in_messages_keeping_what_to_do(tmp_path):
+    from generator.diagnostics import MAX_MESSAGE
+
+    root = _repo(tmp_path)
+    (root / "svc" / "docs" / "index.md").write_text(f"# Svc\n\n[x]({'a' * 20000}.md)\n")
+    found = check(None, load_config(root)).findings
+    assert [f.code for f in found] == ["techdocs.broken-link"]
+    assert len(found[0].message) <= MAX_MESSAGE
+    assert found[0].message.endswith("which is not in the docs folder")
