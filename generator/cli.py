@@ -39,7 +39,18 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--strict", action="store_true", help="warnings fail too")
     _add_build_commands(sub)
     _add_gitops_commands(sub)
+    _add_golden_path_commands(sub)
     return parser
+
+
+def _add_golden_path_commands(sub: Any) -> None:
+    n = sub.add_parser("new", help="render a golden path into a local folder")
+    n.add_argument("template", help="golden path name, or a folder with a template.yaml")
+    n.add_argument("--values", type=Path, help="YAML or JSON file of answers")
+    n.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="an answer")
+    n.add_argument("--output", type=Path, help="folder to create (default: ./<name>)")
+    n.add_argument("--dry-run", action="store_true", help="print the plan, write nothing")
+    n.add_argument("--format", choices=("text", "json"), default="text")
 
 
 def _add_build_commands(sub: Any) -> None:
@@ -91,6 +102,7 @@ def _run(args: argparse.Namespace) -> int:
         "comment": lambda: _comment(args, config),
         "codeowners": lambda: _codeowners(args, config),
         "history": lambda: _history(args, config),
+        "new": lambda: _new(args, config),
     }
     return commands[args.command]()
 
@@ -162,6 +174,20 @@ def _history(args: argparse.Namespace, config: Config) -> int:
     from generator.commands.history import run_history
 
     return run_history(config, args.refs, rev=args.rev, output_format=args.format)
+
+
+def _new(args: argparse.Namespace, config: Config) -> int:
+    from generator.commands.new import new
+
+    return new(
+        config,
+        args.template,
+        values_file=args.values,
+        sets=args.set,
+        output=args.output,
+        dry_run=args.dry_run,
+        output_format=args.format,
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
