@@ -30,10 +30,9 @@ def check_template(template: Template, config: Config) -> list[Finding]:
     spec = template.spec
     out += _version(template)
     out += _expressions(template)
-    for index, problem in parameters.check_schemas(spec):
-        line, col = template.locate(("spec", "parameters", index))
-        if not isinstance(spec.get("parameters"), list):
-            line, col = template.locate(("spec", "parameters"))
+    for index, path, problem in parameters.check_schemas(spec):
+        page = ("spec", "parameters", index) if isinstance(spec.get("parameters"), list) else ()
+        line, col = template.locate((*(page or ("spec", "parameters")), *path))
         out.append(finding("template.parameters", template.file, line, col, problem))
     steps = spec.get("steps")
     for index, step in enumerate(steps if isinstance(steps, list) else []):

@@ -163,6 +163,12 @@ class PortalSandbox(SandboxedEnvironment):
             loop.iter = nodes.Call(nodes.Name(_GUARD, "load"), [loop.iter], [], None, None)
         return tree
 
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        # JavaScript has no dict methods: ``parameters.items`` is the answer 'items'.
+        if isinstance(obj, Mapping) and attribute in obj:
+            return obj[attribute]
+        return super().getattr(obj, attribute)
+
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         big = _number(left) and _number(right) and abs(right) > 64 and abs(left) > 1
         if operator == "**" and big:

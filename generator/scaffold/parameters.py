@@ -197,15 +197,17 @@ def _show(value: Any) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
-def check_schemas(spec: Mapping[str, Any]) -> list[tuple[int, str]]:
-    """(page index, problem) for every page that is not valid JSON Schema."""
+def check_schemas(spec: Mapping[str, Any]) -> list[tuple[int, tuple[str | int, ...], str]]:
+    """(page index, path in the page, problem) for every page that is not valid JSON
+    Schema."""
     out = []
     for index, page in enumerate(pages(spec)):
         try:
             jsonschema.Draft7Validator.check_schema(schema_of(page))
         except jsonschema.SchemaError as exc:
-            where = "/".join(str(p) for p in exc.absolute_path) or "the page"
-            out.append((index, f"{where}: {exc.message}"))
+            path = tuple(exc.absolute_path)
+            where = ".".join(str(p) for p in path) or "the page"
+            out.append((index, path, f"'{where}' is not valid JSON Schema: {exc.message}"))
     return out
 
 
