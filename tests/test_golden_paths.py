@@ -229,3 +229,35 @@ def test_the_documentation_site_has_techdocs(generated):
     site = generated["documentation-site"]
     checked = check([REPO / "catalog", site], load_config(REPO))
     assert [s for s in checked.sites if "claims-handbook" in str(s)]
+
+
+def test_the_portal_has_a_page_per_golden_path_and_entities_link_back(tmp_path):
+    from generator.catalog import load_catalog
+    from generator.site import golden_paths
+
+    entity = tmp_path / "made.yaml"
+    entity.write_text(
+        "apiVersion: backstage.io/v1alpha1\nkind: Resource\nmetadata:\n  name: made-db\n"
+        "  annotations:\n    backstage.io/source-template: template:default/postgresql-database\n"
+        "    gitops-portal.io/template-version: 0.9.0\n"
+        "spec:\n  type: database\n  owner: group:default/quotes-team\n"
+    )
+    config = load_config(REPO)
+    catalog = load_catalog([REPO / "catalog", REPO / "golden_paths", entity], config)
+    pages = golden_paths.render_create(catalog)
+    assert set(pages) == {"create/index.md", *(f"create/{n}/index.md" for n in GOLDEN)}
+    page = pages["create/postgresql-database/index.md"]
+    assert "| `storageGb` | Storage \\(GB\\) | integer | 20 |  |  |" in page
+    assert "gh workflow run provision.yml -f template=postgresql-database -f values='{" in page
+    assert "issues/new?template=golden-path-postgresql-database.yml" in page
+    assert (
+        "- [PostgreSQL database](postgresql-database/index.md) (version 1.0.0)"
+        in pages["create/index.md"]
+    )
+    made = catalog.get("resource:default/made-db")
+    assert golden_paths.source_template(made, catalog) == {
+        "url": "create/postgresql-database/",
+        "title": "PostgreSQL database",
+        "version": "0.9.0",
+        "current": "1.0.0",
+    }
