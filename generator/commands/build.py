@@ -347,7 +347,10 @@ def _nav(sites: list[techdocs.TechDocsSite], files: dict[str, Any]) -> list[Any]
     ]
     if sites:
         nav.append({"Docs": paths.DOCS_INDEX})
-    if golden_paths.CREATE_INDEX in files:
+    if any(
+        name.startswith(golden_paths.CREATE_DIR + "/") and name != golden_paths.CREATE_INDEX
+        for name in files
+    ):
         nav.append({"Create": golden_paths.CREATE_INDEX})
     if "handbook/index.md" in files:
         nav.append({"Handbook": "handbook/index.md"})

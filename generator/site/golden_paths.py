@@ -65,10 +65,9 @@ def _version(template: Entity) -> str:
 
 
 def render_create(catalog: Catalog) -> dict[str, str]:
-    """The Create section's Markdown pages, by docs path (none without templates)."""
+    """The Create section's Markdown pages, by docs path. The index is there even
+    without templates (the handbook links to it); the nav lists it only with some."""
     templates = catalog.of_kind("Template")
-    if not templates:
-        return {}
     out = {CREATE_INDEX: _index(templates)}
     for template in templates:
         out[template_page(template.name)] = _page(template, catalog)
@@ -84,6 +83,8 @@ def _index(templates: list[Entity]) -> str:
         "See the [handbook](../handbook/golden-paths.md) for how they work.",
         "",
     ]
+    if not templates:
+        lines += ["No golden paths yet: add one under `golden_paths/`.", ""]
     by_type: dict[str, list[Entity]] = {}
     for t in templates:
         by_type.setdefault(str(t.spec.get("type") or "other"), []).append(t)
