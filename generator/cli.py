@@ -39,7 +39,29 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--strict", action="store_true", help="warnings fail too")
     _add_build_commands(sub)
     _add_gitops_commands(sub)
+    _add_golden_path_commands(sub)
     return parser
+
+
+def _add_golden_path_commands(sub: Any) -> None:
+    n = sub.add_parser("new", help="render a golden path into a local folder")
+    n.add_argument("template", help="golden path name, or a folder with a template.yaml")
+    n.add_argument("--values", type=Path, help="YAML or JSON file of answers")
+    n.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="an answer")
+    n.add_argument("--output", type=Path, help="folder to create (default: ./<name>)")
+    n.add_argument("--dry-run", action="store_true", help="print the plan, write nothing")
+    n.add_argument("--format", choices=("text", "json"), default="text")
+    p = sub.add_parser("provision", help="run a golden path request as pull requests")
+    p.add_argument("--template", required=True, help="golden path name")
+    answers = p.add_mutually_exclusive_group(required=True)
+    answers.add_argument("--values", type=Path, help="YAML or JSON file of answers")
+    answers.add_argument("--issue-body", type=Path, help="body of an issue-form request")
+    p.add_argument("--request-id", help="names the branch (default: issue-N or a hash)")
+    p.add_argument("--issue", type=int, help="issue to answer (default: from the event)")
+    p.add_argument("--repo", help="this repository, owner/name (default: $GITHUB_REPOSITORY)")
+    p.add_argument("--dry-run", action="store_true", help="print the plan; needs no token")
+    f = sub.add_parser("forms", help="write GitHub issue forms for the golden paths")
+    f.add_argument("--check", action="store_true", help="fail with a diff when out of date")
 
 
 def _add_build_commands(sub: Any) -> None:
@@ -91,6 +113,9 @@ def _run(args: argparse.Namespace) -> int:
         "comment": lambda: _comment(args, config),
         "codeowners": lambda: _codeowners(args, config),
         "history": lambda: _history(args, config),
+        "new": lambda: _new(args, config),
+        "provision": lambda: _provision(args, config),
+        "forms": lambda: _forms(args, config),
     }
     return commands[args.command]()
 
@@ -162,6 +187,49 @@ def _history(args: argparse.Namespace, config: Config) -> int:
     from generator.commands.history import run_history
 
     return run_history(config, args.refs, rev=args.rev, output_format=args.format)
+
+
+def _new(args: argparse.Namespace, config: Config) -> int:
+    from generator.commands.new import new
+
+    return new(
+        config,
+        args.template,
+        values_file=args.values,
+        sets=args.set,
+        output=args.output,
+        dry_run=args.dry_run,
+        output_format=args.format,
+    )
+
+
+def _provision(args: argparse.Namespace, config: Config) -> int:
+    from generator.commands.provision import provision, requester_from_event
+    from generator.git import Git
+
+    forge = None
+    if not args.dry_run:
+        from generator.forge.github import GitHubForge
+
+        forge = GitHubForge()
+    return provision(
+        config,
+        args.template,
+        values_file=args.values,
+        issue_body=args.issue_body,
+        request=args.request_id,
+        requester=requester_from_event(args.issue),
+        repo=args.repo,
+        dry_run=args.dry_run,
+        forge=forge,
+        git=Git(config.root) if (config.root / ".git").exists() else None,
+    )
+
+
+def _forms(args: argparse.Namespace, config: Config) -> int:
+    from generator.commands.forms import forms
+
+    return forms(config, check=args.check)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

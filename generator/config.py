@@ -26,8 +26,10 @@ CONFIG_FILE = "portal.yaml"
 class CatalogConfig:
     """``catalog:`` section."""
 
-    roots: tuple[str, ...] = ("catalog",)
-    """Folders (or files) read for entities, relative to the repository root."""
+    roots: tuple[str, ...] = ("catalog", "golden_paths")
+    """Folders (or files) read for entities, relative to the repository root. Golden
+    paths are Templates, so they are catalog entities too. When left at this default, a
+    folder that does not exist is skipped; a configured one must exist."""
     max_file_bytes: int = 1 << 20
     """Files larger than this are refused (``file.too-large``)."""
     max_depth: int = 64

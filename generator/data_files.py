@@ -35,6 +35,16 @@ def _fetched(step: Any) -> str | None:
     return url if isinstance(url, str) and url and "://" not in url else None
 
 
+EXAMPLE_VALUES = "example-values.yaml"
+ANSWERS = ".portal-answers.yaml"
+"""What a golden path recorded in the project it generated: data, never an entity."""
+
+
+def is_example_values(path: Path) -> bool:
+    """A golden path's example answers, beside its template.yaml: data, not an entity."""
+    return path.name == EXAMPLE_VALUES and (path.parent / "template.yaml").is_file()
+
+
 def is_mkdocs(path: Path) -> bool:
     """A TechDocs site's configuration: it lives beside entities but is not one."""
     return path.name in _MKDOCS_NAMES
@@ -50,7 +60,7 @@ class DataFiles:
     def holds(self, path: Path) -> bool:
         """Whether ``path`` is a data file: one prefix test over the folders' text, as
         a catalog can hold thousands of files and hundreds of docs sites and skeletons."""
-        if is_mkdocs(path):
+        if is_mkdocs(path) or is_example_values(path) or path.name == ANSWERS:
             return True
         if len(self._prefixes) != len(self.folders):
             self._prefixes = tuple(str(folder) + os.sep for folder in sorted(self.folders))

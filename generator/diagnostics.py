@@ -92,6 +92,20 @@ CODES: dict[str, tuple[Severity, str]] = {
     "techdocs.skipped-file": (I, "a docs file of a type not published (HTML, SVG, scripts)"),
     "techdocs.ignored-setting": (W, "a mkdocs.yml setting the portal does not apply"),
     "techdocs.yaml-tag": (W, "a YAML tag in mkdocs.yml (!ENV, !!python/...), never evaluated"),
+    # Golden paths (templates and their runs)
+    "template.unknown-action": (E, "a step's action is not one the portal implements"),
+    "template.expression": (E, "a ${{ }} expression or {% %} tag that does not parse"),
+    "template.parameters": (E, "spec.parameters is not valid JSON Schema"),
+    "template.skeleton-missing": (E, "a fetch step's skeleton folder or file does not exist"),
+    "template.remote-url": (E, "a fetch step's url is remote (never fetched)"),
+    "template.path-escape": (E, "a skeleton, target or file name leads outside its folder"),
+    "template.symlink": (E, "a link in a skeleton that points outside it, or at a folder"),
+    "template.version": (E, "the template-version annotation is not a semver"),
+    "template.unversioned": (I, "a Template without a template-version annotation"),
+    "template.values": (E, "an answer that the template's parameters do not accept"),
+    "template.render": (E, "a step failed while rendering or running"),
+    "template.limit": (E, "a run exceeded a limit on loops, output size, files or time"),
+    "template.secret": (E, "a secret would be written into a generated file"),
     # Configuration
     "config.unknown-key": (W, "a portal.yaml key the portal does not know"),
     # CODEOWNERS (portal codeowners)

@@ -40,6 +40,12 @@ class Git:
             raise GitError(f"git {args[0]} failed: {message[-1] if message else done.returncode}")
         return done.stdout
 
+    def tracked(self, paths: list[str]) -> list[str]:
+        """Which of ``paths`` (files or folders, repository-relative) git tracks."""
+        if not paths:
+            return []
+        return sorted(set(self.run("ls-files", "-z", "--", *paths).split("\0")) - {""})
+
     def rev_parse(self, rev: str) -> str:
         """The full SHA of the commit ``rev`` names (a branch, tag, SHA or ``HEAD~3``)."""
         if not _REV.fullmatch(rev) or rev.startswith("-"):

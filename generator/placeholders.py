@@ -3,13 +3,16 @@
 definition's own ``$ref`` to other files are not bundled into it.
 
 A placeholder is a mapping with exactly one key, that key being one of these.
-Paths are relative to the entity's file and must stay in the repository; URLs are left
-unresolved with a warning, because the portal never uses the network.
+Paths are relative to the entity's file and must stay in the repository. A ``blob/`` or
+``tree/`` URL under ``site.repo_url`` (any branch) is the local file at that path: real
+organisations split big templates into files referenced by their GitHub URLs. Other URLs
+are left unresolved with a warning, because the portal never uses the network.
 """
 
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -73,7 +76,10 @@ class PlaceholderResolver:
 
         if not isinstance(target, str) or not target:
             return fail("placeholder.invalid", f"{kind} expects a file path or URL string")
-        if "://" in target:
+        local = same_repo_path(target, self.config.site.repo_url, self.config.root)
+        if local is not None:
+            target = os.path.relpath(self.config.root / local, source.path.parent)
+        elif "://" in target:
             return fail(
                 "placeholder.remote",
                 f"{kind} '{target}' is remote and was not read (the portal works offline); "
@@ -131,3 +137,24 @@ class PlaceholderResolver:
         if len(docs) != 1:
             return ValueError(f"expected exactly one YAML document, found {len(docs)}")
         return docs[0].data
+
+
+def same_repo_path(url: str, repo_url: str | None, root: Path) -> str | None:
+    """The repository-relative path a ``<repo_url>/blob|tree/<branch>/<path>`` URL names,
+    or None when ``url`` is not such a URL. A branch may hold slashes, so the first
+    split whose path exists under ``root`` wins."""
+    if not repo_url or "://" not in url:
+        return None
+    base = repo_url.rstrip("/") + "/"
+    if not url.lower().startswith(base.lower()):
+        return None
+    rest = url[len(base) :].split("?", 1)[0].split("#", 1)[0]
+    kind, _, tail = rest.partition("/")
+    if kind not in ("blob", "tree") or not tail:
+        return None
+    parts = tail.strip("/").split("/")
+    candidates = ["/".join(parts[i:]) for i in range(1, len(parts))] or [""]
+    for path in candidates:
+        if path and (root / path).exists():
+            return path
+    return candidates[0] or "."

@@ -50,7 +50,7 @@ def test_absent_portal_yaml_means_defaults(tmp_path):
     config = load_config(tmp_path)
     assert config.root == tmp_path.resolve()
     assert config.catalog == CatalogConfig()
-    assert config.catalog.roots == ("catalog",)
+    assert config.catalog.roots == ("catalog", "golden_paths")
     assert config.catalog.max_file_bytes == 1 << 20
     assert config.site == SiteConfig()
     assert config.site.site_name == "Developer Portal"

@@ -323,7 +323,18 @@ def test_home_lists_entities_changed_in_the_catalogs_history(tmp_path):
     """The history asked of git is the catalog folders': in a repository that also
     holds code, the last commits may not touch the catalog (the home page of a fresh
     clone of this repository once listed nothing)."""
-    log = ("git", "log", "-n", "40", "--name-only", "--format=@%cI", SHA, "--", "catalog")
+    log = (
+        "git",
+        "log",
+        "-n",
+        "40",
+        "--name-only",
+        "--format=@%cI",
+        SHA,
+        "--",
+        "catalog",
+        "golden_paths",
+    )
     runner = FakeRunner(
         {
             ("git", "rev-parse", "HEAD"): Result(0, SHA + "\n"),

@@ -24,7 +24,17 @@ from generator.gitops.history import History, read_history
 from generator.gitops.revisions import checkout_at
 from generator.process import Runner, SubprocessRunner, current_revision
 from generator.reporters import report_text
-from generator.site import api, docs_pages, drawing, mkdocs_config, pages, paths, shell, techdocs
+from generator.site import (
+    api,
+    docs_pages,
+    drawing,
+    golden_paths,
+    mkdocs_config,
+    pages,
+    paths,
+    shell,
+    techdocs,
+)
 from generator.site.history import CHANGELOG, HistoryView
 from generator.site.render import environment
 from generator.writing import (
@@ -282,6 +292,7 @@ def _render(
             docs_page = env.get_template("docs.md.j2")
             docs[paths.DOCS_INDEX] = docs_page.render(**pages.docs_context(context, titles, counts))
         docs.update(_static(templates))
+        docs.update(golden_paths.render_create(catalog))
     built = clock.now().strftime("%Y-%m-%d %H:%M UTC")
     docs["../mkdocs.yml"] = mkdocs_config.build_config(
         catalog.config,
@@ -336,6 +347,11 @@ def _nav(sites: list[techdocs.TechDocsSite], files: dict[str, Any]) -> list[Any]
     ]
     if sites:
         nav.append({"Docs": paths.DOCS_INDEX})
+    if any(
+        name.startswith(golden_paths.CREATE_DIR + "/") and name != golden_paths.CREATE_INDEX
+        for name in files
+    ):
+        nav.append({"Create": golden_paths.CREATE_INDEX})
     if "handbook/index.md" in files:
         nav.append({"Handbook": "handbook/index.md"})
     return nav

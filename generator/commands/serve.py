@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from generator.catalog import default_roots
 from generator.config import Config
 from generator.errors import ConfigError, PortalError
 
@@ -53,7 +54,7 @@ def serve(config: Config, *, catalogs: Sequence[Path] | None = None, port: int =
                 changed.set()
 
     observer = Observer()
-    for root in catalogs or [config.root / r for r in config.catalog.roots]:
+    for root in catalogs or default_roots(config):
         observer.schedule(Watch(), str(root), recursive=True)
     observer.start()
     server = _server(site_dir, port)

@@ -10,8 +10,9 @@ from typing import TextIO
 
 from generator.catalog import Catalog, load_catalog
 from generator.config import Config
-from generator.diagnostics import Finding, fails
+from generator.diagnostics import Finding, apply_severities, fails
 from generator.reporters import REPORTERS
+from generator.scaffold.checks import check_catalog_templates
 from generator.site import techdocs
 
 OK, FINDINGS = 0, 1
@@ -33,7 +34,11 @@ def check(paths: Sequence[Path] | None, config: Config) -> Checked:
     catalog = load_catalog(paths or None, config)
     # TechDocs are read here too, so a PR that breaks a docs link fails before merge.
     sites, doc_findings = techdocs.collect(catalog)  # both apply configured severities
-    return Checked(catalog, sites, [*catalog.findings, *doc_findings])
+    # Templates are run-checked too (actions, expressions, parameters, skeletons), so a
+    # broken golden path fails its pull request, not the first request made with it.
+    templates = check_catalog_templates(catalog.of_kind("Template"), config)
+    template_findings = apply_severities(templates, config.severity)
+    return Checked(catalog, sites, [*catalog.findings, *doc_findings, *template_findings])
 
 
 def validate(

@@ -170,6 +170,10 @@ class Forge(Protocol):
         these files, nothing is committed and its head is returned (re-runs are idempotent)."""
         ...
 
+    def read_file(self, full_name: str, branch: str, path: str) -> bytes | None:
+        """The file at ``path`` on ``branch``, or None when there is no such file."""
+        ...
+
     # Pull requests, issues and comments
     def find_pull(self, full_name: str, head: str) -> PullRequest | None:
         """The open pull request from branch ``head``, if any."""

@@ -148,6 +148,10 @@ class FakeForge:
         repo.branches[branch] = sha
         return sha
 
+    def read_file(self, full_name: str, branch: str, path: str) -> bytes | None:
+        self._call("read_file", full_name, branch, path)
+        return self._repo(full_name).tree(branch).get(path)
+
     # Pull requests, issues and comments
     def find_pull(self, full_name: str, head: str) -> PullRequest | None:
         self._call("find_pull", full_name, head)

@@ -179,6 +179,20 @@ class GitHubForge:
 
         return self._do(f"committing to {branch} of {full_name}", commit)
 
+    def read_file(self, full_name: str, branch: str, path: str) -> bytes | None:
+        from github import GithubException
+
+        gh_repo = self._repo(full_name)
+        try:
+            found = gh_repo.get_contents(path, ref=branch)
+        except GithubException as exc:
+            if exc.status == 404:
+                return None
+            raise ForgeError(
+                f"GitHub: reading {path} of {full_name} failed ({exc.status})"
+            ) from exc
+        return None if isinstance(found, list) else bytes(found.decoded_content)
+
     # Pull requests, issues and comments
     def find_pull(self, full_name: str, head: str) -> PullRequest | None:
         gh_repo = self._repo(full_name)

@@ -242,7 +242,18 @@ def entity_context(site: SiteContext, entity: Entity, extra: dict[str, str]) -> 
         "source": _source(site, entity),
         "profile": _profile(entity),
         "history": site.history.entity_section(entity.key, page) if site.history else None,
+        "template": _template(site, entity, page),
     }
+
+
+def _template(site: SiteContext, entity: Entity, page: str) -> dict[str, str] | None:
+    """The golden path an entity was created from, linked (see site/golden_paths.py)."""
+    from generator.site.golden_paths import source_template
+
+    found = source_template(entity, site.catalog)
+    if found is not None:
+        found["url"] = paths.relative(page, found["url"])
+    return found
 
 
 def _profile(entity: Entity) -> dict[str, str]:

@@ -1,0 +1,172 @@
+"""GitHub issue forms from a template's parameters, and reading answers back from the
+body of an issue opened with one.
+
+GitHub renders a submitted form as ``### <label>`` sections, ``_No response_`` for an
+empty field and ``- [X] <option>`` for ticked boxes. Each field's label is its title,
+so :func:`parse_issue_body` maps sections back to parameters by the same labels.
+Secrets are never asked for in an issue: issues are public to the repository.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import yaml
+
+from generator.scaffold import parameters
+from generator.scaffold.checks import secret_names
+from generator.scaffold.template import Template
+from generator.yaml12 import read_yaml
+
+LABEL = "golden-path"
+"""Every golden-path request carries this label."""
+NO_RESPONSE = "_No response_"
+MAX_BODY = 65_536
+"""GitHub's own limit on an issue body."""
+
+
+def template_label(name: str) -> str:
+    """The label that names which golden path an issue requests."""
+    return f"{LABEL}:{name}"
+
+
+def _fields(template: Template) -> Iterator[tuple[str, str, dict[str, Any], bool, str]]:
+    """(name, label, schema, required, page title) for every field a form asks."""
+    secret = secret_names(template.spec)
+    pages = parameters.pages(template.spec)
+    seen: set[str] = set()
+    for index, name, prop, required in parameters.properties(template.spec):
+        if name in secret or name in seen:
+            continue
+        seen.add(name)
+        title = str(prop.get("title") or name)
+        page = pages[index]
+        yield name, title, prop, required and "when" not in page, str(page.get("title") or "")
+
+
+def issue_form(template: Template) -> dict[str, Any]:
+    """The issue form (``.github/ISSUE_TEMPLATE/*.yml``) for one golden path."""
+    intro = (
+        f"**{template.title}** (golden path `{template.name}`, version {template.version}).\n\n"
+        f"{template.metadata.get('description', '')}\n\n"
+        "Fill in the form and submit: a workflow checks the answers, then opens a pull "
+        "request with everything generated and links it here. Editing the issue updates "
+        "the same pull request."
+    )
+    body: list[dict[str, Any]] = [{"type": "markdown", "attributes": {"value": intro}}]
+    body += [_field(*field) for field in _fields(template)]
+    if secret_names(template.spec):
+        note = "Secrets this golden path needs are not asked here: they come from the workflow."
+        body.append({"type": "markdown", "attributes": {"value": note}})
+    return {
+        "name": f"Golden path: {template.title}",
+        "description": _one_line(str(template.metadata.get("description") or template.title)),
+        "title": f"[golden path] {template.name}: ",
+        "labels": [LABEL, template_label(template.name)],
+        "body": body,
+    }
+
+
+def _field(
+    name: str, label: str, prop: dict[str, Any], required: bool, page: str
+) -> dict[str, Any]:
+    described = [str(prop.get("description") or "").strip()]
+    if "default" in prop and prop["default"] not in ("", None):
+        described.append(f"Default: `{_text(prop['default'])}`.")
+    if "pattern" in prop:
+        described.append(f"Must match `{prop['pattern']}`.")
+    if page:
+        described.append(f"({page})")
+    attributes: dict[str, Any] = {
+        "label": label,
+        "description": " ".join(d for d in described if d),
+    }
+    kind = prop.get("type")
+    field: dict[str, Any] = {"type": "input", "id": name, "attributes": attributes}
+    if isinstance(prop.get("enum"), list):
+        field["type"] = "dropdown"
+        attributes["options"] = [_text(v) for v in prop["enum"]]
+        if prop.get("default") in prop["enum"]:
+            attributes["default"] = prop["enum"].index(prop["default"])
+    elif kind == "boolean":
+        field["type"] = "checkboxes"
+        attributes["options"] = [{"label": "Yes"}]
+        required = False  # an unticked box is an answer
+    elif kind in ("array", "object") or prop.get("ui:widget") == "textarea":
+        field["type"] = "textarea"
+        if kind in ("array", "object"):
+            attributes["render"] = "yaml"
+            attributes["description"] += " Write it as YAML or JSON."
+    else:
+        field["type"] = "input"
+        if "default" in prop and prop["default"] not in ("", None):
+            attributes["value"] = _text(prop["default"])
+    if required:
+        field["validations"] = {"required": True}
+    return field
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _one_line(text: str) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= 200 else line[:200].rsplit(" ", 1)[0] + "..."
+
+
+def form_yaml(template: Template) -> str:
+    """The form as the file's text (stable, so ``portal forms --check`` can diff it)."""
+    header = (
+        f"# Generated by `portal forms` from golden_paths/{template.folder.name}/"
+        "template.yaml; do not edit by hand.\n"
+    )
+    return header + yaml.safe_dump(
+        issue_form(template), sort_keys=False, allow_unicode=True, width=100
+    )
+
+
+_SECTION = re.compile(r"^### (.+?)\s*$", re.MULTILINE)
+
+
+def parse_issue_body(template: Template, body: str) -> tuple[dict[str, Any], list[str]]:
+    """The answers in an issue body written by the template's form, and problems that
+    keep it from being read (each naming the field)."""
+    if len(body.encode()) > MAX_BODY:
+        return {}, [f"the issue body is larger than {MAX_BODY:,} bytes"]
+    body = body.replace("\r\n", "\n")
+    sections: dict[str, str] = {}
+    matches = list(_SECTION.finditer(body))
+    for i, match in enumerate(matches):
+        end = matches[i + 1].start() if i + 1 < len(matches) else len(body)
+        sections.setdefault(match.group(1).strip(), body[match.end() : end].strip())
+    values: dict[str, Any] = {}
+    problems: list[str] = []
+    for name, label, prop, _, _ in _fields(template):
+        text = sections.get(label)
+        if text is None or text == NO_RESPONSE:
+            continue
+        value, problem = _value(template, name, prop, text)
+        if problem:
+            problems.append(f"'{label}' ({name}): {problem}")
+        elif value is not None:
+            values[name] = value
+    return values, problems
+
+
+def _value(template: Template, name: str, prop: dict[str, Any], text: str) -> tuple[Any, str]:
+    kind = prop.get("type")
+    if kind == "boolean" and text.startswith("- ["):
+        return text.lower().startswith("- [x]"), ""
+    if kind in ("array", "object"):
+        fenced = re.fullmatch(r"```[a-z]*\n(.*?)\n?```", text, re.DOTALL)
+        source = fenced.group(1) if fenced else text
+        docs, problems = read_yaml(source)
+        if problems or not docs:
+            return None, "expected YAML or JSON" + (f" ({problems[0].message})" if problems else "")
+        return docs[0].data, ""
+    return parameters.coerce(template.spec, name, text), ""
