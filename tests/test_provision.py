@@ -127,6 +127,7 @@ def test_publish_github_creates_the_repository_once(repo, forge, tmp_path):
         tree
     )
     assert "src/quote_pricing/app.py" in tree
+    assert made.executable == {"deploy.sh"}  # the skeleton's script stays runnable
     assert made.protection["main"].required_approving_review_count == 1
     assert made.access.teams == {"quotes-team": "maintain"}
     [pull] = forge.repos[THIS.lower()].pulls.values()

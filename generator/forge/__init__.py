@@ -9,7 +9,7 @@ never through a shell. Methods take repositories as ``owner/name``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
@@ -164,10 +164,13 @@ class Forge(Protocol):
         base: str,
         files: Mapping[str, bytes],
         message: str,
+        executable: Collection[str] = frozenset(),
     ) -> str:
         """Commit ``files`` (repository paths) on ``branch``, made from ``base`` when it
-        does not exist yet; the new commit's SHA. When the branch already holds exactly
-        these files, nothing is committed and its head is returned (re-runs are idempotent)."""
+        does not exist yet; the new commit's SHA. Paths in ``executable`` get git's
+        executable mode (scripts a golden path creates). When the branch already holds
+        exactly these files, nothing is committed and its head is returned (re-runs are
+        idempotent)."""
         ...
 
     def read_file(self, full_name: str, branch: str, path: str) -> bytes | None:

@@ -6,7 +6,7 @@ head branch, no repository created twice, no comment edited that does not exist.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from hashlib import sha1
@@ -42,6 +42,8 @@ class FakeRepo:
     history: list[Commit] = field(default_factory=list)
     """Commits in order, for :meth:`FakeForge.compare`."""
     issues: list[Issue] = field(default_factory=list)
+    executable: set[str] = field(default_factory=set)
+    """Paths ever committed with the executable mode."""
 
     def tree(self, branch: str) -> dict[str, bytes]:
         """The files on ``branch`` (empty when it does not exist)."""
@@ -131,8 +133,10 @@ class FakeForge:
         base: str,
         files: Mapping[str, bytes],
         message: str,
+        executable: Collection[str] = frozenset(),
     ) -> str:
         self._call("commit_files", full_name, branch)
+        self._repo(full_name).executable.update(executable)
         repo = self._repo(full_name)
         head = repo.branches.get(branch)
         if head is None:

@@ -9,7 +9,7 @@ Data API (blobs, tree, commit, ref): no checkout, no push credentials on disk.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from functools import partial
 from typing import Any, TypeVar
@@ -85,7 +85,9 @@ class GitHubForge:
                 name,
                 description=repo.description,
                 private=repo.visibility != "public",
-                auto_init=False,
+                # The Git Data API refuses blobs in an empty repository (409): start it
+                # with GitHub's first commit, which the first commit_files builds on.
+                auto_init=True,
             )
             if repo.topics:
                 made.replace_topics(list(repo.topics))
@@ -149,6 +151,7 @@ class GitHubForge:
         base: str,
         files: Mapping[str, bytes],
         message: str,
+        executable: Collection[str] = frozenset(),
     ) -> str:
         from github import InputGitTreeElement
 
@@ -159,7 +162,12 @@ class GitHubForge:
         def commit() -> str:
             parents = [gh_repo.get_git_commit(parent_sha)] if parent_sha else []
             elements = [
-                InputGitTreeElement(path, "100644", "blob", sha=_blob(gh_repo, data))
+                InputGitTreeElement(
+                    path,
+                    "100755" if path in executable else "100644",
+                    "blob",
+                    sha=_blob(gh_repo, data),
+                )
                 for path, data in sorted(files.items())
             ]
             base_tree = parents[0].tree if parents else None

@@ -178,6 +178,7 @@ def _repository(plan: Plan, target: Target, forge: Forge) -> str:
         branch=target.branch,
         base=target.branch,
         files={p: f.data for p, f in target.files.items()},
+        executable={p for p, f in target.files.items() if f.mode & 0o111},
         message=target.commit_message or "initial commit",
     )
     if settings.access.users or settings.access.teams:
@@ -202,6 +203,7 @@ def _pull(
         branch=target.branch,
         base=base,
         files={p: f.data for p, f in target.files.items()},
+        executable={p for p, f in target.files.items() if f.mode & 0o111},
         message=title_of(target.commit_message or title),
     )
     pull = forge.find_pull(repo, target.branch)
