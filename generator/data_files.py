@@ -66,7 +66,9 @@ class DataFiles:
             self._prefixes = tuple(str(folder) + os.sep for folder in sorted(self.folders))
         return bool(self._prefixes) and str(path).startswith(self._prefixes)
 
-    def note_skeletons(self, path: Path, data: dict[str, Any], boundary: Path) -> list[int]:
+    def note_skeletons(
+        self, path: Path, data: dict[str, Any], boundary: Path
+    ) -> list[tuple[int, Path]]:
         """Files inside a golden path's skeleton are templates of entities, not entities.
 
         The skeleton is the top folder a step fetches from below the Template's folder:
@@ -76,7 +78,7 @@ class DataFiles:
         Red Hat's templates do) is the folder named, and only if it is in the
         repository and does not hold the Template itself: ``url: ..`` must not turn
         the Template and its neighbours into data. Returns the indexes of the steps
-        that name such a shared skeleton, so that the loader can say so.
+        that name such a shared skeleton, with the folder, so that the loader can say so.
         Steps that are not mappings are left to the schema check.
         """
         shared = []
@@ -91,7 +93,7 @@ class DataFiles:
                 self.folders.add(folder / skeleton.relative_to(folder).parts[0])
             elif skeleton.is_relative_to(boundary) and not folder.is_relative_to(skeleton):
                 self.folders.add(skeleton)
-                shared.append(index)
+                shared.append((index, skeleton))
         return shared
 
     def note_docs_dir(self, path: Path, docs: list[YamlDoc]) -> None:

@@ -81,7 +81,8 @@ class _Loader:
 
     def run(self, roots: Iterable[Path]) -> Loaded:
         queue: deque[_File] = deque()
-        for root in roots:
+        self.roots = list(roots)
+        for root in self.roots:
             boundary = self._boundary(root)
             for path, is_link in self._discover(root):
                 self._enqueue(path, boundary, queue, is_link=is_link)
@@ -199,7 +200,9 @@ class _Loader:
             if isinstance(data, dict) and data.get("kind") == "Location":
                 self._follow(entry, doc, queue)
             elif isinstance(data, dict) and data.get("kind") == "Template":
-                for step in self.data.note_skeletons(entry.path, data, entry.boundary):
+                for step, skeleton in self.data.note_skeletons(entry.path, data, entry.boundary):
+                    if not any(skeleton.is_relative_to(root) for root in self.roots):
+                        continue  # no catalog file there to leave unvalidated: nothing to say
                     url_at = ("spec", "steps", step, "input", "url")
                     line, col = doc.locate(url_at)
                     entry.findings.append(
