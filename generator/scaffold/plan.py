@@ -108,7 +108,10 @@ class Plan:
                 lines.append(f"pull request to {where} from branch {t.branch}: {t.title}")
             lines += [f"  {p}" for p in sorted(t.files)]
         lines += [f"catalog entry: {ref} ({path})" for ref, path in self.entities]
-        lines += [f"link: {link.get('title', '')} {link.get('url', '')}" for link in self.links]
+        lines += [
+            f"link: {link.get('title', '')} {link.get('url') or link.get('entityRef') or ''}"
+            for link in self.links
+        ]  # Backstage links an entityRef to its catalog page: the ref names it here
         lines += [f"log: {line}" for line in self.log]
         lines += [f"not run: {step}" for step in self.stubbed]
         return "\n".join(lines)
