@@ -298,3 +298,15 @@ def test_issue_forms_are_generated_and_checked(repo, capsys):
 
 def test_committed_issue_forms_are_up_to_date():
     assert forms(load_config(REPO), check=True, out=io.StringIO()) == 0
+
+
+def test_user_ref_and_entity_come_from_the_requesters_catalog_user(repo):
+    """Templates read ${{ user.ref }} and ${{ user.entity }} as in Backstage: the User
+    whose github.com/user-login is the requester's login."""
+    from generator.commands.provision import user_context
+
+    found = user_context(load_config(repo), "AmaraOsei")
+    assert found["ref"].startswith("user:default/")
+    assert found["entity"]["metadata"]["annotations"]["github.com/user-login"] == "amaraosei"
+    assert user_context(load_config(repo), "someone-else") == {}
+    assert user_context(load_config(repo), "") == {}

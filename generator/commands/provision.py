@@ -53,6 +53,23 @@ def requester_from_event(issue: int | None = None) -> Requester:
     return Requester(str(login or ""), int(number) if isinstance(number, int) else None)
 
 
+def user_context(config: Config, login: str) -> dict[str, Any]:
+    """``user.ref`` and ``user.entity`` as Backstage gives them to a template: the catalog
+    User whose ``github.com/user-login`` annotation (or name) is the requester's GitHub
+    login; empty (so expressions render empty) when the catalog has no such user."""
+    from generator.catalog import load_catalog
+
+    if not login:
+        return {}
+    wanted = login.lower()
+    for user in load_catalog(None, config).of_kind("user"):
+        annotations = user.metadata.get("annotations")
+        github = annotations.get("github.com/user-login") if isinstance(annotations, dict) else None
+        if str(github or user.ref.name).lower() == wanted:
+            return {"ref": user.key, "entity": user.data}
+    return {}
+
+
 def provision(
     config: Config,
     template_name: str,
@@ -89,7 +106,17 @@ def provision(
     plan, findings = (
         (None, [])
         if problems
-        else run(template, config, RunOptions(values, source, request_id=rid, this_repo=this_repo))
+        else run(
+            template,
+            config,
+            RunOptions(
+                values,
+                source,
+                user=user_context(config, who.login),
+                request_id=rid,
+                this_repo=this_repo,
+            ),
+        )
     )
     errors = problems + [f.message for f in findings if f.severity is Severity.ERROR]
     if plan is None:
