@@ -77,14 +77,16 @@ def test_generated_catalog_entries_validate_with_the_catalog(generated, name):
     problems = [str(f) for f in checked.findings if f.severity is not Severity.INFO]
     assert problems == []
     answers = yaml.safe_load((generated[name] / ".portal-answers.yaml").read_text())
+    template = yaml.safe_load((REPO / "golden_paths" / name / "template.yaml").read_text())
+    version = template["metadata"]["annotations"]["gitops-portal.io/template-version"]
     assert answers["template"] == f"template:default/{name}"
-    assert answers["version"] == "1.0.0"
+    assert answers["version"] == version
     created = [e for e in checked.catalog if generated[name] in e.source.path.parents]
     assert created, "the golden path creates a catalog entry"
     for entity in created:
         annotations = entity.metadata["annotations"]
         assert annotations["backstage.io/source-template"] == f"template:default/{name}"
-        assert annotations["gitops-portal.io/template-version"] == "1.0.0"
+        assert annotations["gitops-portal.io/template-version"] == version
 
 
 def test_the_generated_service_compiles_and_its_own_tests_pass(generated):

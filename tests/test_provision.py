@@ -122,6 +122,7 @@ def test_publish_github_creates_the_repository_once(repo, forge, tmp_path):
     assert _provision(repo, forge, "python-service", values_file=values)[0] == 0
     made = forge.repos["meridian-mutual/quote-pricing"]
     assert made.info.visibility == "private"
+    assert made.info.delete_branch_on_merge is True
     tree = made.tree("main")
     assert {"catalog-info.yaml", ".portal-answers.yaml", ".github/workflows/deploy.yml"} <= set(
         tree

@@ -42,6 +42,8 @@ class Repo:
     description: str = ""
     topics: tuple[str, ...] = ()
     url: str = ""
+    homepage: str = ""
+    delete_branch_on_merge: bool = False
 
 
 @dataclass(frozen=True)

@@ -84,6 +84,8 @@ class GitHubForge:
             made = home.create_repo(
                 name,
                 description=repo.description,
+                homepage=repo.homepage,
+                delete_branch_on_merge=repo.delete_branch_on_merge,
                 private=repo.visibility != "public",
                 # The Git Data API refuses blobs in an empty repository (409): start it
                 # with GitHub's first commit, which the first commit_files builds on.

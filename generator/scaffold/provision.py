@@ -171,6 +171,8 @@ def _repository(plan: Plan, target: Target, forge: Forge) -> str:
                 settings.visibility,
                 settings.description,
                 settings.topics,
+                homepage=settings.homepage,
+                delete_branch_on_merge=settings.delete_branch_on_merge,
             )
         )
     forge.commit_files(
