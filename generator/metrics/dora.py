@@ -185,8 +185,11 @@ def weekly(bucket: Bucket, window: Window) -> list[tuple[float, Summary]]:
     return out
 
 
-def entity_buckets(events: Events, window: Window) -> dict[str, Bucket]:
-    """Each entity's facts in the window."""
+def entity_buckets(
+    events: Events, window: Window, environment: str | None = None
+) -> dict[str, Bucket]:
+    """Each entity's facts in the window; deployments to ``environment`` only (any
+    case) when it is given."""
     out: dict[str, Bucket] = {}
 
     def bucket(key: str) -> Bucket:
@@ -198,7 +201,10 @@ def entity_buckets(events: Events, window: Window) -> dict[str, Bucket]:
     since, until = window.since, window.until
     caused = {i.cause for i in events.incidents.values() if i.cause and i.opened < until}
     by_entity: dict[str, list[Deployment]] = {}
+    wanted = environment.lower() if environment else None
     for d in events.deployments.values():
+        if wanted is not None and d.environment.lower() != wanted:
+            continue
         by_entity.setdefault(d.entity, []).append(d)
         if since <= d.time < until:
             failed = not d.success or d.id in caused
@@ -251,10 +257,12 @@ class Report:
         return weekly(self.buckets.get(key, Bucket()), self.window)
 
 
-def compute(events: Events, scopes: Scopes, window: Window) -> Report:
+def compute(
+    events: Events, scopes: Scopes, window: Window, environment: str | None = None
+) -> Report:
     """The five keys for every scope. Entities the catalog does not define count for
     themselves and the organisation only."""
-    per_entity = entity_buckets(events, window)
+    per_entity = entity_buckets(events, window, environment)
     rolled: dict[str, Bucket] = {"": Bucket()}
     for key, bucket in per_entity.items():
         rolled[""].add(bucket)
