@@ -33,6 +33,7 @@ class Metrics:
     """None without events in the folder."""
     scorecards: Results | None = None
     adoption: Adoption | None = None
+    scopes: dora.Scopes | None = None
     findings: list[Finding] = field(default_factory=list)
 
 
@@ -87,8 +88,9 @@ def analyse(
     findings = [*events.findings, *check_entities(events, catalog.entities)]
     window = window_for(events, config.metrics.window_days, since, until)
     report = None
+    rollup = scopes(catalog)
     if window is not None and events:
-        report = dora.compute(events, scopes(catalog), window, config.metrics.environment)
+        report = dora.compute(events, rollup, window, config.metrics.environment)
     # Exceptions expire by the clock (SOURCE_DATE_EPOCH in reproducible builds).
     results = scorecards.evaluate(catalog, sites, config, events, report, clock.now().date())
     findings += results.findings
@@ -99,5 +101,6 @@ def analyse(
         report,
         results,
         found,
+        rollup,
         apply_severities(findings, config.severity),
     )
