@@ -4,7 +4,10 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
+import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO
@@ -13,6 +16,7 @@ from generator.catalog import load_catalog
 from generator.config import Config
 from generator.diagnostics import fails
 from generator.errors import ConfigError
+from generator.forge import Forge
 from generator.metrics import tiers
 from generator.metrics.analysis import Metrics, analyse
 from generator.metrics.dora import Summary
@@ -157,9 +161,59 @@ def write_text(found: Metrics, out: TextIO) -> None:
                 out.write(_row(key, summary) + "\n")
 
 
-def collect(config: Config, *, since: str | None, dry_run: bool, max_wait: int) -> int:  # noqa: ARG001
-    """``portal metrics collect``: not yet wired."""
-    raise ConfigError("portal metrics collect is not available yet")
+def collect(
+    config: Config,
+    *,
+    since: str | None,
+    dry_run: bool,
+    max_wait: int,
+    forge: Forge | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> int:
+    """``portal metrics collect``: fetch new events from GitHub into the events files and
+    remember how far it got. Stopped by a rate limit, it keeps what it fetched and says
+    so (exit 0: the next scheduled run goes on from there)."""
+    from generator import clock
+    from generator.forge.github import GitHubForge
+    from generator.metrics import collect as collecting
+    from generator.metrics.events import load_events
+
+    start = parse_date(since) if since else None
+    catalog = load_catalog(None, config)
+    repos = []
+    for entity in catalog:
+        slug = (entity.metadata.get("annotations") or {}).get(collecting.SLUG)
+        if isinstance(slug, str) and re.fullmatch(r"[\w.-]+/[\w.-]+", slug):
+            repos.append((slug, entity.key))
+    folder = config.root / config.metrics.events_dir
+    state_file = config.root / config.metrics.state_file
+    state = json.loads(state_file.read_text(encoding="utf-8")) if state_file.is_file() else {}
+    found = collecting.collect(
+        forge or GitHubForge(),
+        repos,
+        load_events(folder, config.root),
+        environment=config.metrics.environment,
+        label=config.metrics.incident_label,
+        since=start,
+        state=state.get("repositories", {}),
+        max_wait=max_wait,
+        sleep=sleep,
+        now=clock.now,
+    )
+    changed = collecting.merge(folder, found.events)
+    verb = "would write" if dry_run else "wrote"
+    print(f"portal: read {found.repositories} of {len(repos)} repositories; "
+          f"{len(found.events)} events fetched; {verb} {len(changed)} events files")  # fmt: skip
+    if not dry_run:
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, text in changed.items():
+            (folder / name).write_text(text, encoding="utf-8")
+        document = {"version": 1, "repositories": found.state}
+        state_file.write_text(json.dumps(document, indent=2, sort_keys=True) + "\n", "utf-8")
+    if found.stopped:
+        print(f"portal: stopped early: {found.stopped}; the events fetched are kept and the "
+              "next run goes on from there", file=sys.stderr)  # fmt: skip
+    return OK
 
 
 DEPLOYABLE = frozenset({"service", "website", "batch-job", "pipeline", "ml-model"})
