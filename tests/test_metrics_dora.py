@@ -77,6 +77,12 @@ def test_worked_example_by_hand():
     }
 
 
+def test_deploy_days_are_counted_per_iso_week():
+    days = ["2024-03-04T01:00:00Z", "2024-03-04T23:00:00Z", "2024-03-10T23:59:59Z",
+            "2024-03-11T00:00:00Z"]  # fmt: skip
+    assert dora._deploy_days([_t(d) for d in days], WINDOW) == [2, 1]
+
+
 def test_worked_example_weekly_trend():
     report = dora.compute(_events(_example_lines()), dora.Scopes({}, {}, {}), WINDOW)
     weeks = report.trend()
@@ -225,3 +231,43 @@ def test_many_bad_lines_are_summed_up():
     events = _events(["{"] * 60)
     assert len(events.findings) == 51
     assert events.findings[-1].message == "10 more invalid lines"
+
+
+class _Refuse:
+    def decode(self, line):
+        raise ValueError(line)
+
+
+def test_the_fast_decoder_and_the_checks_in_python_read_lines_alike(monkeypatch):
+    """msgspec reads well-formed lines; the Python checks are the authority. Both must
+    keep the same events from the same lines."""
+    lines = [
+        *_example_lines(),
+        _incident("7", "2024-03-05T10:00:00+02:00", None, cause="D1"),
+        json.dumps(
+            {
+                "kind": "deployment",
+                "id": 42,
+                "entity": "group:ops/x",
+                "environment": "production",
+                "time": "2024-03-05T10:00:00-04:00",
+                "status": "failure",
+                "sha": "a",
+            }
+        ),
+        json.dumps({"kind": "change", "entity": " ", "sha": "a", "time": "2024-03-05T10:00:00Z"}),
+        _incident("8", "2024-03-05T10:00:00Z", "2024-03-04T10:00:00Z"),
+    ]
+    fast = _events(lines)
+    from generator.metrics import events as events_module
+
+    monkeypatch.setattr(events_module.wire, "DECODER", _Refuse())
+    monkeypatch.setattr(events_module.wire, "Invalid", (ValueError,))
+    slow = _events(lines)
+    assert fast.deployments == slow.deployments
+    assert fast.changes == slow.changes
+    assert fast.incidents == slow.incidents
+    assert [(f.line, f.message) for f in fast.findings] == [
+        (f.line, f.message) for f in slow.findings
+    ]
+    assert [f.line for f in fast.findings] == [18, 19]

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from generator import clock
 from generator.diagnostics import Finding, apply_severities
 from generator.metrics import dora
-from generator.metrics.events import Events, check_entities, load_events
+from generator.metrics.events import Events, check_entities, load_events, paused_gc
 from generator.model import relations as rel
 
 if TYPE_CHECKING:
@@ -81,6 +81,18 @@ def analyse(
     until: datetime | None = None,
 ) -> Metrics:
     """Read the events, scorecards and exceptions; compute everything."""
+    with paused_gc():  # a million events: see load_events
+        return _analyse(catalog, sites, config, events_dir, since, until)
+
+
+def _analyse(
+    catalog: Catalog,
+    sites: list[TechDocsSite],
+    config: Config,
+    events_dir: Path | None,
+    since: datetime | None,
+    until: datetime | None,
+) -> Metrics:
     from generator.metrics import adoption, scorecards
 
     folder = events_dir or config.root / config.metrics.events_dir

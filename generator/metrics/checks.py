@@ -8,6 +8,7 @@ happen, so a minimum level should not depend on them.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -125,6 +126,7 @@ def _template_current(entity: Entity, ctx: Context, _: dict[str, Any]) -> Outcom
     return True, f"on the latest version of {template} ({latest})"
 
 
+@functools.lru_cache(maxsize=1024)  # asked once per deployment; there are few workflows
 def paved(workflow: str, paved_road: tuple[str, ...]) -> bool:
     """True when a deployment's workflow is one of the paved-road ones (by file name)."""
     return posixpath.basename(workflow) in paved_road

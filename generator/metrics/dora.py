@@ -23,6 +23,9 @@ past report rebuilt from the same events gives the same numbers.
 
 from __future__ import annotations
 
+import functools
+import operator
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -45,6 +48,11 @@ class Window:
     def weeks(self) -> float:
         """The window's length in weeks."""
         return (self.until - self.since) / WEEK
+
+    @functools.cached_property
+    def starts(self) -> tuple[float, ...]:
+        """:meth:`week_starts`, computed once (every scope's summary asks)."""
+        return tuple(self.week_starts())
 
     def week_starts(self) -> list[float]:
         """Monday 00:00 UTC of every ISO week the window overlaps."""
@@ -114,8 +122,9 @@ def _round(value: float | None, digits: int = 2) -> float | None:
     return None if value is None else round(value, digits)
 
 
-def summarize(bucket: Bucket, window: Window) -> Summary:
-    """The five keys of one scope's facts."""
+def summarize(bucket: Bucket, window: Window, *, tiered: bool = True) -> Summary:
+    """The five keys of one scope's facts; without tiers (a week's, for trends) when
+    not ``tiered``."""
     deps = bucket.deployments
     successes = [t for t, ok, _, _ in deps if ok]
     failed = sum(1 for _, _, bad, _ in deps if bad)
@@ -130,6 +139,12 @@ def summarize(bucket: Bucket, window: Window) -> Summary:
     worst = max(recovery, tiers.median(ages) or 0.0) if recovery is not None else None
     cfr = failed / n if n else None
     rework_rate = rework / n if n else None
+    if not tiered:
+        return Summary(
+            n, len(successes), n - len(successes), per_week, lead_median,
+            tiers.percentile(lead, 0.9), len(lead), cfr, recovery, len(bucket.incidents),
+            len(bucket.incidents) - len(resolved), rework_rate, {}, {},
+        )  # fmt: skip
     frequency, frequency_bucket = tiers.frequency_tier(_deploy_days(successes, window), per_week)
     tier = {
         "deployment_frequency": frequency,
@@ -154,34 +169,29 @@ def _deploy_days(successes: list[float], window: Window) -> list[int]:
     """Distinct days with a successful deployment, per week of the window."""
     if not successes:
         return []
-    days: dict[int, set[int]] = {}
-    for t in successes:
-        days.setdefault(int((t - _MONDAY) // WEEK), set()).add(int(t // DAY))
-    return [len(days.get(int((w - _MONDAY) // WEEK), ())) for w in window.week_starts()]
+    # The same week numbers as (t - _MONDAY) // WEEK, from day numbers (day 4 was a Monday).
+    weeks = Counter((day - 4) // 7 for day in {int(t // DAY) for t in successes})
+    return [weeks.get(int((w - _MONDAY) // WEEK), 0) for w in window.starts]
 
 
 def weekly(bucket: Bucket, window: Window) -> list[tuple[float, Summary]]:
     """The scope's five keys per ISO week of the window (a week's deployment frequency
-    is that week's count), for trend charts."""
-    starts = window.week_starts()
-    parts = {start: Bucket() for start in starts}
-
-    def week(t: float) -> Bucket | None:
-        return parts.get(t - (t - _MONDAY) % WEEK)
-
+    is that week's count), for trend charts; weeks are not tiered."""
+    starts = window.starts
+    if not starts:
+        return []
+    first = starts[0]
+    parts = [Bucket() for _ in starts]
     for d in bucket.deployments:
-        if (b := week(d[0])) is not None:
-            b.deployments.append(d)
+        parts[int((d[0] - first) // WEEK)].deployments.append(d)
     for lt in bucket.lead:
-        if (b := week(lt[0])) is not None:
-            b.lead.append(lt)
+        parts[int((lt[0] - first) // WEEK)].lead.append(lt)
     for inc in bucket.incidents:
-        if (b := week(inc[0])) is not None:
-            b.incidents.append(inc)
+        parts[int((inc[0] - first) // WEEK)].incidents.append(inc)
     out = []
-    for start in starts:
+    for start, part in zip(starts, parts, strict=True):
         span = Window(max(start, window.since), min(start + WEEK, window.until))
-        out.append((start, summarize(parts[start], span)))
+        out.append((start, summarize(part, span, tiered=False)))
     return out
 
 
@@ -189,45 +199,56 @@ def entity_buckets(
     events: Events, window: Window, environment: str | None = None
 ) -> dict[str, Bucket]:
     """Each entity's facts in the window; deployments to ``environment`` only (any
-    case) when it is given."""
+    case) when it is given. Runs once over a million events: kept to plain loops."""
     out: dict[str, Bucket] = {}
-
-    def bucket(key: str) -> Bucket:
-        found = out.get(key)
-        if found is None:
-            found = out[key] = Bucket()
-        return found
-
     since, until = window.since, window.until
     caused = {i.cause for i in events.incidents.values() if i.cause and i.opened < until}
     by_entity: dict[str, list[Deployment]] = {}
     wanted = environment.lower() if environment else None
     for d in events.deployments.values():
-        if wanted is not None and d.environment.lower() != wanted:
+        if wanted is not None and d.environment != environment and d.environment.lower() != wanted:
             continue
-        by_entity.setdefault(d.entity, []).append(d)
-        if since <= d.time < until:
-            failed = not d.success or d.id in caused
-            bucket(d.entity).deployments.append((d.time, d.success, failed, d.rework))
+        deps = by_entity.get(d.entity)
+        if deps is None:
+            by_entity[d.entity] = [d]
+        else:
+            deps.append(d)
     changes = events.changes
     for entity, deps in by_entity.items():
-        deps.sort(key=lambda d: (d.time, d.id))
+        deps.sort(key=_WHEN)
+        bucket = Bucket()
         delivered: set[str] = set()
         for d in deps:
+            if d.time >= until:
+                break
+            inside = d.time >= since
+            if inside:
+                failed = not d.success or d.id in caused
+                bucket.deployments.append((d.time, d.success, failed, d.rework))
             if not d.success:
                 continue
-            for sha in (*d.changes, d.sha):
+            shipped = d.changes if d.sha in d.changes else (*d.changes, d.sha)
+            for sha in shipped:
                 if sha in delivered:
                     continue
                 delivered.add(sha)
-                change = changes.get((entity, sha))
-                if change is not None and since <= d.time < until and d.time > change.time:
-                    bucket(entity).lead.append((d.time, (d.time - change.time) / 3600))
+                if inside:
+                    change = changes.get((entity, sha))
+                    if change is not None and d.time > change.time:
+                        bucket.lead.append((d.time, (d.time - change.time) / 3600))
+        if bucket.deployments:
+            out[entity] = bucket
     for i in events.incidents.values():
         if since <= i.opened < until:
             resolved = i.resolved if i.resolved is not None and i.resolved <= until else None
-            bucket(i.entity).incidents.append((i.opened, resolved))
+            found = out.get(i.entity)
+            if found is None:
+                found = out[i.entity] = Bucket()
+            found.incidents.append((i.opened, resolved))
     return out
+
+
+_WHEN = operator.attrgetter("time", "id")
 
 
 @dataclass(frozen=True)
