@@ -164,7 +164,9 @@ def render(
     from generator.metrics import adoption_pages
 
     w = report.window
-    source = f"{len(metrics.events.files)} files in metrics/events/ at commit {revision.short}"
+    count = len(metrics.events.files)
+    files = f"{count} file{'' if count == 1 else 's'}"
+    source = f"{files} in metrics/events/ at commit {revision.short}"
     common = {
         "window": f"{_day(w.since)} to {_day(w.until - 1)}",
         "days": round((w.until - w.since) / 86_400),
