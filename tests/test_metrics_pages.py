@@ -81,7 +81,7 @@ def test_catalog_text_and_links_stay_inert(metrics):
 
 
 def test_an_entity_page_shows_its_level_failing_checks_and_exceptions(metrics):
-    catalog, found = metrics
+    _, found = metrics
     (igniter,) = entity_scores(found, "component:default/igniter", "catalog/x/index.md")
     assert igniter["level"] == "silver"
     assert [r.check.id for r in igniter["excused"]] == ["docs"]
