@@ -301,7 +301,8 @@ def _render(
         docs.update(golden_paths.render_create(catalog))
     if metrics is not None:
         with stages.stage("rendering metrics"):
-            docs.update(_metrics_pages(env, metrics, catalog, revision))
+            git = Git(source.root, runner)
+            docs.update(_metrics_pages(env, metrics, catalog, revision, git, folders))
     built = clock.now().strftime("%Y-%m-%d %H:%M UTC")
     docs["../mkdocs.yml"] = mkdocs_config.build_config(
         catalog.config,
@@ -316,10 +317,19 @@ def _render(
 
 
 def _metrics_pages(
-    env: Any, metrics: Metrics, catalog: Catalog, revision: Revision
+    env: Any, metrics: Metrics, catalog: Catalog, revision: Revision, git: Git, folders: list[str]
 ) -> dict[str, str]:
-    """The metrics section, when there are events to show; says so when there are not."""
+    """The metrics section, when there are events to show; says so when there are not.
+    Adoption's trend is read from the catalog's git history here (validate reads none)."""
     from generator.metrics import pages as metrics_pages
+    from generator.metrics.history import adoption_trend
+
+    config = catalog.config
+    known = revision.commit != "unknown" and bool(folders)
+    if metrics.adoption is not None and metrics.report is not None and known:
+        metrics.adoption.trend = adoption_trend(
+            git, revision.commit, folders, config.limits, config.catalog.max_file_bytes
+        )
 
     found = metrics_pages.render(env, metrics, catalog, revision)
     if not found:

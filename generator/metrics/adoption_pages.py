@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
+from generator.metrics import charts
 from generator.model import relations as rel
 from generator.site import paths
 from generator.site.render import safe_url
@@ -14,6 +15,7 @@ if TYPE_CHECKING:
     import jinja2
 
     from generator.catalog import Catalog
+    from generator.metrics.adoption import Adoption
     from generator.metrics.analysis import Metrics
     from generator.metrics.scorecards import Score
 
@@ -77,7 +79,20 @@ def adoption_context(metrics: Metrics, catalog: Catalog, page: str) -> dict[str,
                    "docs": _pct(d, c)} for t, (c, g, d) in a.by_team.items()],
         "trend": [(day, s.from_golden_paths, s.components, _pct(s.from_golden_paths,
                    s.components)) for day, s in a.trend],
+        "trend_svg": _trend_chart(a) if a.trend else "",
     }  # fmt: skip
+
+
+def _trend_chart(a: Adoption) -> str:
+    """Share of components from golden paths at the end of each week, as a chart."""
+    labels = [day[5:] for day, _ in a.trend]
+    values = [100 * s.from_golden_paths / s.components if s.components else None
+              for _, s in a.trend]  # fmt: skip
+    title = "Components created from golden paths, share at the end of each week"
+    described = "; ".join(f"{day}: {'–' if v is None else f'{v:.0f}%'}"
+                          for (day, _), v in zip(a.trend, values, strict=True))  # fmt: skip
+    desc = f"{title}, from the catalog's git history. {described}."
+    return charts.bar_chart("adoption-golden", title, desc, labels, values, unit="%")
 
 
 def scorecards_context(metrics: Metrics, catalog: Catalog) -> list[dict[str, Any]]:
