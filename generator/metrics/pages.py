@@ -71,14 +71,18 @@ def value_text(s: Summary, metric: str) -> str:
 
 def _basis(s: Summary, metric: str) -> str:
     """What the number is computed from, so a reader can judge it."""
-    if metric in ("deployment_frequency",):
-        return f"{s.successful} successful deployments"
+    if metric == "deployment_frequency":
+        return _count(s.successful, "successful deployment")
     if metric == "lead_time":
-        return f"{s.changes} changes"
+        return _count(s.changes, "change")
     if metric == "recovery_time":
         open_ = f", {s.unresolved_incidents} still open" if s.unresolved_incidents else ""
-        return f"{s.incidents} incidents{open_}"
-    return f"{s.deployments} deployments"
+        return _count(s.incidents, "incident") + open_
+    return _count(s.deployments, "deployment")
+
+
+def _count(n: int, what: str) -> str:
+    return f"{n} {what}{'' if n == 1 else 's'}"
 
 
 def cards(s: Summary) -> dict[str, list[dict[str, str]]]:

@@ -41,7 +41,7 @@ class Profile:
 PROFILES: dict[str, Profile] = {
     "elite": Profile(9.0, (1, 2), 3.0, 0.02, 0.01, 0.6, 0.02, True),
     "steady": Profile(2.5, (1, 4), 40.0, 0.08, 0.04, 8.0, 0.06, True),
-    "struggling": Profile(0.6, (4, 12), 420.0, 0.30, 0.15, 70.0, 0.25, False, unresolved=0.3),
+    "struggling": Profile(0.2, (4, 12), 420.0, 0.30, 0.25, 70.0, 0.25, False, unresolved=0.3),
     "new": Profile(1.0, (1, 3), 30.0, 0.1, 0.05, 10.0, 0.05, True, active_days=12),
 }
 
