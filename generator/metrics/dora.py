@@ -122,9 +122,8 @@ def _round(value: float | None, digits: int = 2) -> float | None:
     return None if value is None else round(value, digits)
 
 
-def summarize(bucket: Bucket, window: Window, *, tiered: bool = True) -> Summary:
-    """The five keys of one scope's facts; without tiers (a week's, for trends) when
-    not ``tiered``."""
+def summarize(bucket: Bucket, window: Window) -> Summary:
+    """The five keys of one scope's facts, tiered."""
     deps = bucket.deployments
     successes = [t for t, ok, _, _ in deps if ok]
     failed = sum(1 for _, _, bad, _ in deps if bad)
@@ -139,12 +138,6 @@ def summarize(bucket: Bucket, window: Window, *, tiered: bool = True) -> Summary
     worst = max(recovery, tiers.median(ages) or 0.0) if recovery is not None else None
     cfr = failed / n if n else None
     rework_rate = rework / n if n else None
-    if not tiered:
-        return Summary(
-            n, len(successes), n - len(successes), per_week, lead_median,
-            tiers.percentile(lead, 0.9), len(lead), cfr, recovery, len(bucket.incidents),
-            len(bucket.incidents) - len(resolved), rework_rate, {}, {},
-        )  # fmt: skip
     frequency, frequency_bucket = tiers.frequency_tier(_deploy_days(successes, window), per_week)
     tier = {
         "deployment_frequency": frequency,
@@ -176,22 +169,39 @@ def _deploy_days(successes: list[float], window: Window) -> list[int]:
 
 def weekly(bucket: Bucket, window: Window) -> list[tuple[float, Summary]]:
     """The scope's five keys per ISO week of the window (a week's deployment frequency
-    is that week's count), for trend charts; weeks are not tiered."""
+    is that week's count), for trend charts; weeks are not tiered. One pass over the
+    facts into per-week counts: the site asks this of every team and system."""
     starts = window.starts
     if not starts:
         return []
-    first = starts[0]
-    parts = [Bucket() for _ in starts]
-    for d in bucket.deployments:
-        parts[int((d[0] - first) // WEEK)].deployments.append(d)
-    for lt in bucket.lead:
-        parts[int((lt[0] - first) // WEEK)].lead.append(lt)
-    for inc in bucket.incidents:
-        parts[int((inc[0] - first) // WEEK)].incidents.append(inc)
+    first, n = starts[0], len(starts)
+    deployed, succeeded, failed, redone = [0] * n, [0] * n, [0] * n, [0] * n
+    for t, success, bad, again in bucket.deployments:
+        i = int((t - first) // WEEK)
+        deployed[i] += 1
+        succeeded[i] += success
+        failed[i] += bad
+        redone[i] += again
+    leads: list[list[float]] = [[] for _ in starts]
+    for t, hours in bucket.lead:
+        leads[int((t - first) // WEEK)].append(hours)
+    opened: list[list[float | None]] = [[] for _ in starts]
+    for t, resolved in bucket.incidents:
+        opened[int((t - first) // WEEK)].append(None if resolved is None else resolved - t)
     out = []
-    for start, part in zip(starts, parts, strict=True):
-        span = Window(max(start, window.since), min(start + WEEK, window.until))
-        out.append((start, summarize(part, span, tiered=False)))
+    for i, start in enumerate(starts):
+        weeks = (min(start + WEEK, window.until) - max(start, window.since)) / WEEK
+        lead = sorted(leads[i])
+        took = sorted(d / 3600 for d in opened[i] if d is not None)
+        n_dep = deployed[i]
+        summary = Summary(
+            n_dep, succeeded[i], n_dep - succeeded[i],
+            succeeded[i] / weeks if weeks > 0 else 0.0,
+            tiers.median(lead), tiers.percentile(lead, 0.9), len(lead),
+            failed[i] / n_dep if n_dep else None, tiers.median(took), len(opened[i]),
+            len(opened[i]) - len(took), redone[i] / n_dep if n_dep else None, {}, {},
+        )  # fmt: skip
+        out.append((start, summary))
     return out
 
 

@@ -87,7 +87,7 @@ def _events(root: Path) -> int:
     teams = scopes(catalog).team
     components = [(e.key, teams.get(e.key, "")) for e in catalog.of_kind("Component")]
     # About 167 events a component over 180 days at scale 1 would be 1.4 M: scale down.
-    files = generate(components, end=datetime(2026, 11, 30, tzinfo=UTC), mixed=True, scale=0.72)
+    files = generate(components, end=datetime(2026, 11, 30, tzinfo=UTC), mixed=True, scale=0.75)
     folder = root / "metrics" / "events"
     folder.mkdir(parents=True)
     for name, lines in files.items():
