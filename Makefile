@@ -56,6 +56,7 @@ bench: install
 	$(BIN)/python tests/bench/site_bench.py
 	$(BIN)/python tests/bench/docs_bench.py
 	$(BIN)/python tests/bench/history_bench.py
+	$(BIN)/python tests/bench/metrics_bench.py
 
 clean:
 	rm -rf $(VENV) site .portal-build build *.egg-info .ci/node_modules

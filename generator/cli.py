@@ -40,7 +40,30 @@ def _parser() -> argparse.ArgumentParser:
     _add_build_commands(sub)
     _add_gitops_commands(sub)
     _add_golden_path_commands(sub)
+    _add_metrics_commands(sub)
     return parser
+
+
+def _add_metrics_commands(sub: Any) -> None:
+    m = sub.add_parser("metrics", help="DORA metrics from metrics/events; 'collect' fills them")
+    m.add_argument("--events", type=Path, help="events folder (default: metrics.events_dir)")
+    m.add_argument("--since", help="first day of the window, YYYY-MM-DD (UTC)")
+    m.add_argument("--until", help="last day of the window, YYYY-MM-DD (default: newest event)")
+    m.add_argument("--format", choices=("text", "json"), default="text")
+    actions = m.add_subparsers(dest="action", parser_class=_Parser)
+    c = actions.add_parser("collect", help="fetch new events from GitHub into metrics/events")
+    c.add_argument("--since", dest="collect_since", help="fetch from this day (YYYY-MM-DD)")
+    c.add_argument("--dry-run", action="store_true", help="fetch and report; write nothing")
+    c.add_argument(
+        "--max-wait", type=int, default=0, help="seconds to wait for a rate limit to reset"
+    )
+    g = actions.add_parser("sample", help="write seeded demo events (example org, benchmarks)")
+    g.add_argument("--out", type=Path, help="folder (default: metrics.events_dir)")
+    g.add_argument("--end", default="2026-11-30", help="day after the last event (YYYY-MM-DD)")
+    g.add_argument("--days", type=int, default=180)
+    g.add_argument("--seed", type=int, default=18)
+    g.add_argument("--scale", type=float, default=1.0, help="multiplies deployment rates")
+    g.add_argument("--mixed", action="store_true", help="profiles spread over all teams")
 
 
 def _add_golden_path_commands(sub: Any) -> None:
@@ -116,6 +139,7 @@ def _run(args: argparse.Namespace) -> int:
         "new": lambda: _new(args, config),
         "provision": lambda: _provision(args, config),
         "forms": lambda: _forms(args, config),
+        "metrics": lambda: _metrics(args, config),
     }
     return commands[args.command]()
 
@@ -230,6 +254,36 @@ def _forms(args: argparse.Namespace, config: Config) -> int:
     from generator.commands.forms import forms
 
     return forms(config, check=args.check)
+
+
+def _metrics(args: argparse.Namespace, config: Config) -> int:
+    if args.action == "sample":
+        from generator.commands.metrics import sample
+
+        return sample(
+            config,
+            out_dir=args.out,
+            end=args.end,
+            days=args.days,
+            seed=args.seed,
+            scale=args.scale,
+            mixed=args.mixed,
+        )
+    if args.action == "collect":
+        from generator.commands.metrics import collect
+
+        return collect(
+            config, since=args.collect_since, dry_run=args.dry_run, max_wait=args.max_wait
+        )
+    from generator.commands.metrics import metrics
+
+    return metrics(
+        config,
+        events_dir=args.events,
+        since=args.since,
+        until=args.until,
+        output_format=args.format,
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -93,6 +93,29 @@ class CodeownersConfig:
 
 
 @dataclass(frozen=True)
+class MetricsConfig:
+    """``metrics:`` section (DORA, scorecards, adoption; see generator/metrics)."""
+
+    events_dir: str = "metrics/events"
+    """Folder of the ``YYYY-MM.jsonl`` event files, relative to the repository root."""
+    scorecards_dir: str = "metrics/scorecards"
+    """Folder of the scorecard rule files (``*.yaml``)."""
+    exceptions_file: str = "metrics/exceptions.yaml"
+    """Scorecard exceptions: entity, check, reason, expiry."""
+    state_file: str = "metrics/collect-state.json"
+    """Where ``portal metrics collect`` remembers how far it got."""
+    environment: str = "production"
+    """The deployment environment DORA counts."""
+    incident_label: str = "incident"
+    """The GitHub issue label that makes an issue an incident (any case)."""
+    window_days: int = 90
+    """Default window: this many days up to the newest event."""
+    paved_road_workflows: tuple[str, ...] = ("deploy.yml",)
+    """File names of the paved-road deploy workflows (as golden paths install them from
+    workflows/); a deployment made by another workflow is off the paved road."""
+
+
+@dataclass(frozen=True)
 class Config:
     """Everything the commands need to know about the repository."""
 
@@ -105,6 +128,7 @@ class Config:
     findings: tuple[Finding, ...] = ()
     """Warnings about the configuration itself (unknown keys)."""
     codeowners: CodeownersConfig = field(default_factory=CodeownersConfig)
+    metrics: MetricsConfig = field(default_factory=MetricsConfig)
 
     @property
     def limits(self) -> Limits:
@@ -117,7 +141,7 @@ def load_config(root: Path) -> Config:
     root = root.resolve()
     data, file = _read_mapping(root / CONFIG_FILE)
     notes: list[Finding] = []
-    known = {"catalog", "site", "techdocs", "severity", "codeowners"}
+    known = {"catalog", "site", "techdocs", "severity", "codeowners", "metrics"}
     _warn_unknown(data, known, "", file, notes)
     catalog = _section(CatalogConfig, data.get("catalog"), "catalog", file, notes)
     site = _section(SiteConfig, data.get("site"), "site", file, notes)
@@ -125,7 +149,8 @@ def load_config(root: Path) -> Config:
     techdocs = _section(TechDocsConfig, data.get("techdocs"), "techdocs", file, notes)
     severity = _severities(data.get("severity"), file)
     owners = _section(CodeownersConfig, data.get("codeowners"), "codeowners", file, notes)
-    return Config(root, catalog, site, techdocs, severity, tuple(notes), owners)
+    metrics = _section(MetricsConfig, data.get("metrics"), "metrics", file, notes)
+    return Config(root, catalog, site, techdocs, severity, tuple(notes), owners, metrics)
 
 
 def _read_mapping(path: Path, *, trusted: bool = False) -> tuple[dict[str, Any], str]:

@@ -106,6 +106,14 @@ CODES: dict[str, tuple[Severity, str]] = {
     "template.render": (E, "a step failed while rendering or running"),
     "template.limit": (E, "a run exceeded a limit on loops, output size, files or time"),
     "template.secret": (E, "a secret would be written into a generated file"),
+    # Metrics, scorecards and exceptions (metrics/)
+    "metrics.event-invalid": (E, "a line of metrics/events/*.jsonl that is not a valid event"),
+    "metrics.event-replaced": (I, "a later event line with the same id and other values"),
+    "metrics.unknown-entity": (W, "events naming an entity no catalog file defines"),
+    "metrics.unknown-cause": (W, "an incident whose cause names no recorded deployment"),
+    "scorecard.invalid": (E, "a scorecard or exceptions file that cannot be used"),
+    "scorecard.below-minimum": (E, "an entity below its scorecard's minimum level"),
+    "scorecard.exception-expired": (W, "a scorecard exception past its expiry date"),
     # Configuration
     "config.unknown-key": (W, "a portal.yaml key the portal does not know"),
     # CODEOWNERS (portal codeowners)

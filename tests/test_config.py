@@ -120,7 +120,7 @@ def test_unknown_key_with_no_close_match_lists_the_known_keys(tmp_path):
     (finding,) = load_config(tmp_path).findings
     assert finding.message == (
         "unknown setting 'zzz'; known keys: "
-        "['catalog', 'codeowners', 'severity', 'site', 'techdocs']"
+        "['catalog', 'codeowners', 'metrics', 'severity', 'site', 'techdocs']"
     )
 
 

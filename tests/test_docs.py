@@ -6,7 +6,13 @@ import dataclasses
 
 import pytest
 
-from generator.config import CatalogConfig, CodeownersConfig, SiteConfig, TechDocsConfig
+from generator.config import (
+    CatalogConfig,
+    CodeownersConfig,
+    MetricsConfig,
+    SiteConfig,
+    TechDocsConfig,
+)
 from generator.diagnostics import CODES
 from tests.conftest import REPO
 
@@ -18,7 +24,8 @@ README = (REPO / "README.md").read_text(encoding="utf-8")
     [f"catalog.{f.name}" for f in dataclasses.fields(CatalogConfig)]
     + [f"site.{f.name}" for f in dataclasses.fields(SiteConfig)]
     + [f"techdocs.{f.name}" for f in dataclasses.fields(TechDocsConfig)]
-    + [f"codeowners.{f.name}" for f in dataclasses.fields(CodeownersConfig)],
+    + [f"codeowners.{f.name}" for f in dataclasses.fields(CodeownersConfig)]
+    + [f"metrics.{f.name}" for f in dataclasses.fields(MetricsConfig)],
 )
 def test_every_setting_is_documented(key):
     assert f"`{key}`" in README

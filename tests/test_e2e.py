@@ -123,3 +123,24 @@ def test_pages_outside_the_navigation_mark_their_tab(served, page):
     assert page.locator(".md-tabs__item--active").inner_text().strip() == "Docs"
     page.screenshot(path=str(ARTIFACTS / "techdocs.png"), full_page=True)
     assert page.problems == []
+
+
+def test_metrics_pages_show_charts_with_their_numbers(served, page):
+    page.goto(served + "metrics/")
+    assert page.locator("h1").first.inner_text().startswith("Metrics")
+    charts = page.locator("svg.portal-chart-svg")
+    assert charts.count() >= 4
+    assert charts.first.bounding_box()["width"] > 300  # drawn, at a readable size
+    assert (
+        page.locator("svg.portal-chart-svg title")
+        .first.text_content()
+        .startswith("Successful deployments per week")
+    )
+    assert page.locator(".md-tabs__item--active").inner_text().strip() == "Metrics"
+    page.screenshot(path=str(ARTIFACTS / "metrics.png"), full_page=True)
+    page.click("a[href='teams/claims-intake-team/']")
+    page.wait_for_url("**/metrics/teams/claims-intake-team/")
+    assert page.locator(".md-tabs__item--active").inner_text().strip() == "Metrics"
+    assert page.locator("table.portal-chart-numbers").count() == 4
+    page.screenshot(path=str(ARTIFACTS / "metrics-team.png"), full_page=True)
+    assert page.problems == []

@@ -11,7 +11,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from generator import clock
 from generator.catalog import Catalog
@@ -22,7 +22,7 @@ from generator.errors import ConfigError
 from generator.git import Git, GitError
 from generator.gitops.history import History, read_history
 from generator.gitops.revisions import checkout_at
-from generator.process import Runner, SubprocessRunner, current_revision
+from generator.process import Revision, Runner, SubprocessRunner, current_revision
 from generator.reporters import report_text
 from generator.site import (
     api,
@@ -45,6 +45,9 @@ from generator.writing import (
     write_files,
     write_tree,
 )
+
+if TYPE_CHECKING:
+    from generator.metrics.analysis import Metrics
 
 OK, FINDINGS = 0, 1
 TEMPLATES = Path(__file__).resolve().parents[2] / "site_templates"
@@ -186,7 +189,9 @@ def _build(
     out: _Rendered | None = None
     try:
         folders = (staged, rendered, build_dir / MAP_CACHE, templates)
-        out = _render(catalog, sites, stages, runner or SubprocessRunner(), source, *folders)
+        out = _render(
+            catalog, sites, stages, runner or SubprocessRunner(), source, *folders, checked.metrics
+        )
         sources = _add_techdocs(out, sites, catalog)
         with stages.stage(f"writing {len(out.docs)} sources for MkDocs"):
             write_tree(build_dir, out.docs, keep=[MAP_CACHE, PREVIEW])
@@ -257,6 +262,7 @@ def _render(
     mkdocs_dir: Path,
     map_cache: Path,
     templates: Path,
+    metrics: Metrics | None = None,
 ) -> _Rendered:
     # The top folders holding entity files (outside the repository: none to ask git).
     folders = sorted({name.split("/")[0] for name in catalog.files if "/" in name} - {".."})
@@ -273,7 +279,7 @@ def _render(
         titles = {entity.key: entity.title for entity in catalog}
         repo_url = catalog.config.site.repo_url
         view = HistoryView(history, catalog, repo_url, titles) if history else None
-        context = pages.SiteContext(catalog, revision, mapped, doc_index, view)
+        context = pages.SiteContext(catalog, revision, mapped, doc_index, view, metrics)
         docs.update(pages.render_pages(env, context))
         entities, extra = pages.render_entities(env, context)
         out.pages = pages.render_kinds(env, context) + entities
@@ -293,6 +299,10 @@ def _render(
             docs[paths.DOCS_INDEX] = docs_page.render(**pages.docs_context(context, titles, counts))
         docs.update(_static(templates))
         docs.update(golden_paths.render_create(catalog))
+    if metrics is not None:
+        with stages.stage("rendering metrics"):
+            git = Git(source.root, runner)
+            docs.update(_metrics_pages(env, metrics, catalog, revision, git, folders))
     built = clock.now().strftime("%Y-%m-%d %H:%M UTC")
     docs["../mkdocs.yml"] = mkdocs_config.build_config(
         catalog.config,
@@ -304,6 +314,28 @@ def _render(
     )
     out.docs = {_docs(name): content for name, content in docs.items()}
     return out
+
+
+def _metrics_pages(
+    env: Any, metrics: Metrics, catalog: Catalog, revision: Revision, git: Git, folders: list[str]
+) -> dict[str, str]:
+    """The metrics section, when there are events to show; says so when there are not.
+    Adoption's trend is read from the catalog's git history here (validate reads none)."""
+    from generator.metrics import pages as metrics_pages
+    from generator.metrics.history import adoption_trend
+
+    config = catalog.config
+    known = revision.commit != "unknown" and bool(folders)
+    if metrics.adoption is not None and metrics.report is not None and known:
+        metrics.adoption.trend = adoption_trend(
+            git, revision.commit, folders, config.limits, config.catalog.max_file_bytes
+        )
+
+    found = metrics_pages.render(env, metrics, catalog, revision)
+    if not found:
+        print("portal: no events in metrics/events/, so the site has no metrics section "
+              "(portal metrics collect fills it)", file=sys.stderr)  # fmt: skip
+    return found
 
 
 def _read_history(
@@ -352,6 +384,8 @@ def _nav(sites: list[techdocs.TechDocsSite], files: dict[str, Any]) -> list[Any]
         for name in files
     ):
         nav.append({"Create": golden_paths.CREATE_INDEX})
+    if "metrics/index.md" in files:
+        nav.append({"Metrics": "metrics/index.md"})
     if "handbook/index.md" in files:
         nav.append({"Handbook": "handbook/index.md"})
     return nav

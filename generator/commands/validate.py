@@ -6,7 +6,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from generator.catalog import Catalog, load_catalog
 from generator.config import Config
@@ -14,6 +14,9 @@ from generator.diagnostics import Finding, apply_severities, fails
 from generator.reporters import REPORTERS
 from generator.scaffold.checks import check_catalog_templates
 from generator.site import techdocs
+
+if TYPE_CHECKING:
+    from generator.metrics.analysis import Metrics
 
 OK, FINDINGS = 0, 1
 
@@ -25,7 +28,10 @@ class Checked:
     catalog: Catalog
     sites: list[techdocs.TechDocsSite]
     findings: list[Finding]
-    """Catalog and TechDocs findings, configured severities applied."""
+    """Catalog, TechDocs, template and metrics findings, configured severities applied."""
+    metrics: Metrics | None = None
+    """Events, DORA, scorecards and adoption; None when the catalog checked is not the
+    repository's own (metrics/ describes the folders in catalog.roots)."""
 
 
 def check(paths: Sequence[Path] | None, config: Config) -> Checked:
@@ -38,7 +44,22 @@ def check(paths: Sequence[Path] | None, config: Config) -> Checked:
     # broken golden path fails its pull request, not the first request made with it.
     templates = check_catalog_templates(catalog.of_kind("Template"), config)
     template_findings = apply_severities(templates, config.severity)
-    return Checked(catalog, sites, [*catalog.findings, *doc_findings, *template_findings])
+    findings = [*catalog.findings, *doc_findings, *template_findings]
+    metrics = None
+    if _own_catalog(paths, config):
+        # Events and scorecards are checked here too: a bad events line or an entity
+        # that falls below its scorecard's minimum level fails the pull request.
+        from generator.metrics.analysis import analyse
+
+        metrics = analyse(catalog, sites, config)
+        findings = sorted(set(findings + metrics.findings))
+    return Checked(catalog, sites, findings, metrics)
+
+
+def _own_catalog(paths: Sequence[Path] | None, config: Config) -> bool:
+    """True when every path is inside a configured catalog root (or none is given)."""
+    roots = [(config.root / r).resolve() for r in config.catalog.roots]
+    return all(any(Path(p).resolve().is_relative_to(r) for r in roots) for p in paths or ())
 
 
 def validate(

@@ -98,6 +98,9 @@ class Deployment:
     created_at: datetime
     statuses: tuple[tuple[str, datetime], ...] = ()
     """(state, created_at): ``success``, ``failure``, ``error``, ``inactive``, ..."""
+    workflow: str = ""
+    """The workflow file that ran the deployment (``.github/workflows/deploy.yml``), when
+    its statuses link an Actions run; ``""`` otherwise."""
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ Data API (blobs, tree, commit, ref): no checkout, no push credentials on disk.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from functools import partial
@@ -29,6 +30,7 @@ from generator.forge import (
 )
 
 T = TypeVar("T")
+_RUN = re.compile(r"/actions/runs/(\d+)")
 
 
 def token_from_env() -> str:
@@ -293,6 +295,7 @@ class GitHubForge:
     ) -> Iterator[Deployment]:
         gh_repo = self._repo(full_name)
         kwargs = {"environment": environment} if environment else {}
+        runs: dict[str, str] = {}
         pages = self._do(
             f"listing deployments of {full_name}", lambda: iter(gh_repo.get_deployments(**kwargs))
         )
@@ -310,7 +313,22 @@ class GitHubForge:
                 deployment.environment,
                 _utc(deployment.created_at),
                 tuple(sorted((s.state, _utc(s.created_at)) for s in statuses)),
+                self._workflow(gh_repo, statuses, runs),
             )
+
+    def _workflow(self, gh_repo: Any, statuses: list[Any], runs: dict[str, str]) -> str:
+        """The workflow file of the Actions run a status links to (one call per run)."""
+        for status in statuses:
+            link = getattr(status, "log_url", None) or getattr(status, "target_url", None) or ""
+            found = _RUN.search(link)
+            if found:
+                run = found.group(1)
+                if run not in runs:
+                    runs[run] = self._do(
+                        f"reading workflow run {run}", partial(_run_path, gh_repo, int(run))
+                    )
+                return runs[run]
+        return ""
 
     def compare(self, full_name: str, base: str, head: str) -> list[Commit]:
         gh_repo = self._repo(full_name)
@@ -346,6 +364,10 @@ class GitHubForge:
                     issue.body or "",
                     issue.html_url,
                 )
+
+
+def _run_path(gh_repo: Any, run: int) -> str:
+    return str(gh_repo.get_workflow_run(run).path or "")
 
 
 def _utc(value: datetime) -> datetime:

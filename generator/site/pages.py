@@ -90,6 +90,8 @@ class SiteContext:
     """Entity key -> docs-relative path of its TechDocs index page."""
     history: Any = None
     """The catalog's history (a :class:`generator.site.history.HistoryView`), if read."""
+    metrics: Any = None
+    """:class:`generator.metrics.analysis.Metrics`, for scorecard levels on entity pages."""
 
 
 def kinds_present(catalog: Catalog) -> list[str]:
@@ -243,7 +245,16 @@ def entity_context(site: SiteContext, entity: Entity, extra: dict[str, str]) -> 
         "profile": _profile(entity),
         "history": site.history.entity_section(entity.key, page) if site.history else None,
         "template": _template(site, entity, page),
+        "scorecards": _scorecards(site, entity.key, page),
     }
+
+
+def _scorecards(site: SiteContext, key: str, page: str) -> list[dict[str, Any]]:
+    if site.metrics is None:
+        return []
+    from generator.metrics.adoption_pages import entity_scores
+
+    return entity_scores(site.metrics, key, page)
 
 
 def _template(site: SiteContext, entity: Entity, page: str) -> dict[str, str] | None:

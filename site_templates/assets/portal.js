@@ -22,12 +22,14 @@
       });
     });
   }
-  // Entity pages, kind indexes and TechDocs are not in the navigation (there are
-  // thousands), so the theme marks no tab for them: mark the tab they belong under.
+  // Entity pages, kind indexes, TechDocs and the metrics section's team, system and
+  // scorecard pages are not in the navigation (there are thousands), so the theme marks
+  // no tab for them: mark the tab they belong under.
   function markTab() {
     var path = location.pathname;
     var tab = /\/catalog\/.+\/docs(-contents)?\//.test(path) ? /\/techdocs\/$/
-      : /\/(kinds|catalog)\//.test(path) ? /\/kinds\/$/ : null;
+      : /\/(kinds|catalog)\//.test(path) ? /\/kinds\/$/
+      : /\/metrics\/.+/.test(path) ? /\/metrics\/$/ : null;
     if (!tab || document.querySelector(".md-tabs__item--active")) { return; }
     document.querySelectorAll("a.md-tabs__link").forEach(function (link) {
       if (tab.test(new URL(link.href, location.href).pathname)) {
