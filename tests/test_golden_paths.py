@@ -249,7 +249,8 @@ def test_the_portal_has_a_page_per_golden_path_and_entities_link_back(tmp_path):
     pages = golden_paths.render_create(catalog)
     assert set(pages) == {"create/index.md", *(f"create/{n}/index.md" for n in GOLDEN)}
     page = pages["create/postgresql-database/index.md"]
-    assert "| `storageGb` | Storage \\(GB\\) | integer | 20 |  |  |" in page
+    assert "| `storageGb` | integer | 20 |  | Storage \\(GB\\)\\. |" in page
+    assert "- **Owner:** [Platform](../../catalog/default/group/platform-team/) (Group)" in page
     assert "gh workflow run provision.yml -f template=postgresql-database -f values='{" in page
     assert "issues/new?template=golden-path-postgresql-database.yml" in page
     assert (

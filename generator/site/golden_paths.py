@@ -23,6 +23,7 @@ from generator.scaffold.template import (
     VERSION_ANNOTATION,
     is_semver,
 )
+from generator.site import paths
 from generator.site.render import md_inline
 
 CREATE_DIR = "create"
@@ -74,9 +75,14 @@ def render_create(catalog: Catalog) -> dict[str, str]:
     return out
 
 
+_FRONT = "---\nhide:\n  - navigation\n---\n\n"
+"""The portal's sidebar would list this page alone: hidden, the parameters table gets
+the width."""
+
+
 def _index(templates: list[Entity]) -> str:
     lines = [
-        "# Create",
+        _FRONT + "# Create",
         "",
         "Golden paths are the supported way to start something new: fill in a form and a "
         "pull request arrives with everything generated, reviewed like any change. "
@@ -110,14 +116,13 @@ def _example(entity: Entity) -> dict[str, Any]:
 def _page(template: Entity, catalog: Catalog) -> str:
     spec = template.spec
     repo = catalog.config.site.repo_url
-    owner = spec.get("owner") or "unknown"
     lines = [
-        f"# {md_inline(template.title)}",
+        _FRONT + f"# {md_inline(template.title)}",
         "",
         f"{md_inline(template.description)}",
         "",
         f"- **Creates:** {md_inline(spec.get('type') or '')}",
-        f"- **Owner:** {_code(owner)}",
+        f"- **Owner:** {_owner(template, catalog)}",
         f"- **Version:** {_version(template)}",
         f"- **Golden path:** {_code(template.name)} ({_code(template.file)})",
         "",
@@ -155,10 +160,21 @@ def _page(template: Entity, catalog: Catalog) -> str:
     return "\n".join(lines)
 
 
+def _owner(template: Entity, catalog: Catalog) -> str:
+    """The owner linked to its page, with its kind (a team and a system can share a
+    title); a ref with no page as code."""
+    ref = template.spec.get("owner")
+    owner = catalog.get(ref if ":" in str(ref) else f"group:default/{ref}") if ref else None
+    if owner is None:
+        return _code(ref or "unknown")
+    url = paths.relative(template_page(template.name), paths.entity_url(owner.key))
+    return f"[{md_inline(owner.title)}]({url}) ({owner.kind})"
+
+
 def _parameters(spec: dict[str, Any]) -> list[str]:
     rows = [
-        "| Name | Title | Type | Default | Allowed | Required | Description |",
-        "| --- | --- | --- | --- | --- | --- | --- |",
+        "| Parameter | Type | Default | Allowed | Description |",
+        "| --- | --- | --- | --- | --- |",
     ]
     for _, name, prop, required in parameters.properties(spec):
         allowed = prop.get("enum")
@@ -166,7 +182,12 @@ def _parameters(spec: dict[str, Any]) -> list[str]:
         if not shown and "pattern" in prop:
             shown = f"pattern {prop['pattern']}"
         ui = [f"{k}: {v}" for k, v in prop.items() if isinstance(k, str) and k.startswith("ui:")]
-        description = str(prop.get("description") or "")
+        title = str(prop.get("title") or "")
+        description = (f"{title}{' (required)' if required else ''}. " if title else "") + str(
+            prop.get("description") or ""
+        )
+        if required and not title:
+            description = "Required. " + description
         if ui:
             description += f" (form: {'; '.join(str(u) for u in ui)})"
         default = prop.get("default", "")
@@ -176,11 +197,9 @@ def _parameters(spec: dict[str, Any]) -> list[str]:
                 _cell(v)
                 for v in (
                     f"`{name}`",
-                    prop.get("title") or "",
                     prop.get("type") or "",
                     "" if default in ("", None) else json.dumps(default),
                     shown,
-                    "yes" if required else "",
                     description,
                 )
             )
