@@ -144,3 +144,20 @@ def test_home_says_when_it_lists_only_the_largest_owners():
     owners = {o for e in catalog for o in e.related("ownedBy")}
     assert len(owners) == 13  # the example organisation: one more than the home page shows
     assert "<p>The 12 owners of the most entities, of 13; every team's page" in home
+
+
+def test_refs_name_their_kind_where_titles_are_shared():
+    """A team and a system both titled "Claims Intake": the facts say which is which."""
+    catalog = load_catalog(None, load_config(REPO))
+    context = pages.SiteContext(catalog, Revision("f" * 40, "f" * 12, ()), frozenset(), {})
+    env = environment(TEMPLATES / "pages")
+    entities, _ = pages.render_entities(env, context)
+    body = next(p.body for p in entities if p.url.endswith("/component/fnol-service/"))
+    assert (
+        '<tr><th>Owner</th><td><a href="../../group/claims-intake-team/">Claims Intake</a> '
+        '<span class="portal-of-kind">(Group)</span></td></tr>'
+    ) in body
+    assert (
+        '<tr><th>System</th><td><a href="../../system/claims-intake/">Claims Intake</a> '
+        '<span class="portal-of-kind">(System)</span></td></tr>'
+    ) in body

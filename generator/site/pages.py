@@ -37,6 +37,7 @@ KIND_ABOUT = {
 }
 """What each kind is, in the order kinds are shown (other kinds follow, sorted)."""
 _KIND_RANK = {kind.lower(): i for i, kind in enumerate(KIND_ABOUT)}
+_KIND_NAMES = {kind.lower(): kind for kind in KIND_ABOUT}
 
 RELATION_LABELS = {
     rel.OWNED_BY: "Owned by",
@@ -102,8 +103,9 @@ def kinds_present(catalog: Catalog) -> list[str]:
 
 def _link(site: SiteContext, key: str, from_page: str) -> Link:
     entity = site.catalog.get(key)
-    if entity is None:
-        return Link(key, key, key.split(":", 1)[0], None)
+    if entity is None:  # dangling: the kind its ref names, spelled as the kind is
+        kind = key.split(":", 1)[0]
+        return Link(key, key, _KIND_NAMES.get(kind, kind), None)
     return Link(key, entity.title, entity.kind, paths.relative(from_page, paths.entity_url(key)))
 
 
