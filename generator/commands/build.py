@@ -175,6 +175,7 @@ def _build(
     with stages.stage("validating the catalog"):
         checked = check(catalogs, config)
         catalog, sites, findings = checked.catalog, checked.sites, checked.findings
+        apis = checked.apis
     if fails(findings, strict=strict):
         report_text(findings, len(catalog), catalog.files_checked, sys.stdout)
         print("portal: nothing was built; fix the findings above", file=sys.stderr)
@@ -190,7 +191,14 @@ def _build(
     try:
         folders = (staged, rendered, build_dir / MAP_CACHE, templates)
         out = _render(
-            catalog, sites, stages, runner or SubprocessRunner(), source, *folders, checked.metrics
+            catalog,
+            sites,
+            apis,
+            stages,
+            runner or SubprocessRunner(),
+            source,
+            *folders,
+            checked.metrics,
         )
         sources = _add_techdocs(out, sites, catalog)
         with stages.stage(f"writing {len(out.docs)} sources for MkDocs"):
@@ -255,6 +263,7 @@ class _Rendered:
 def _render(
     catalog: Catalog,
     sites: list[techdocs.TechDocsSite],
+    apis: dict[str, Any],
     stages: Stages,
     runner: Runner,
     source: Source,
@@ -279,7 +288,7 @@ def _render(
         titles = {entity.key: entity.title for entity in catalog}
         repo_url = catalog.config.site.repo_url
         view = HistoryView(history, catalog, repo_url, titles) if history else None
-        context = pages.SiteContext(catalog, revision, mapped, doc_index, view, metrics)
+        context = pages.SiteContext(catalog, revision, mapped, doc_index, view, metrics, apis=apis)
         docs.update(pages.render_pages(env, context))
         entities, extra = pages.render_entities(env, context)
         out.pages = pages.render_kinds(env, context) + entities

@@ -9,7 +9,7 @@ Contexts are plain data built from the catalog and the graph; templates in
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import jinja2
@@ -19,7 +19,8 @@ from generator.catalog import Catalog
 from generator.model import relations as rel
 from generator.model.entity import Entity
 from generator.process import Revision
-from generator.site import apidocs, badges, map_styles, paths
+from generator.site import badges, map_styles, paths
+from generator.site.apiref import section as apiref
 from generator.site.render import prose_text, safe_url
 from generator.site.shell import ShellPage
 
@@ -93,6 +94,9 @@ class SiteContext:
     """The catalog's history (a :class:`generator.site.history.HistoryView`), if read."""
     metrics: Any = None
     """:class:`generator.metrics.analysis.Metrics`, for scorecard levels on entity pages."""
+    apis: dict[str, Any] = field(default_factory=dict)
+    """API definitions read by validation (:func:`generator.site.apiref.check`), by
+    entity key; others are read when their page is rendered."""
 
 
 def kinds_present(catalog: Catalog) -> list[str]:
@@ -203,7 +207,7 @@ def _source(site: SiteContext, entity: Entity) -> dict[str, Any]:
     }
 
 
-def entity_context(site: SiteContext, entity: Entity, extra: dict[str, str]) -> dict[str, Any]:
+def entity_context(site: SiteContext, entity: Entity) -> dict[str, Any]:
     """Everything the entity template shows."""
     page = paths.entity_page(entity.key)
     system, domain, through = _system_and_domain(site, entity)
@@ -241,7 +245,7 @@ def entity_context(site: SiteContext, entity: Entity, extra: dict[str, str]) -> 
         if entity.key in site.maps
         else None,
         "legend": entity.kind not in ("System", "Domain"),  # their maps carry their own
-        "definition": apidocs.definition(entity, extra),
+        "definition": None,  # filled in by render_entities (it may add pages)
         "techdocs": paths.relative(page, techdocs[: -len("index.md")]) if techdocs else None,
         "source": _source(site, entity),
         "profile": _profile(entity),
@@ -410,7 +414,9 @@ def render_entities(
     out: list[ShellPage] = []
     extra: dict[str, str] = {}
     for entity in site.catalog:
-        ctx = entity_context(site, entity, extra)
+        ctx = entity_context(site, entity)
+        ctx["definition"], parts = apiref.build(env, entity, site.apis.get(entity.key), extra)
+        out += parts
         out.append(
             ShellPage(
                 paths.entity_url(entity.key),
