@@ -29,6 +29,7 @@ from generator.site import (
     docs_pages,
     drawing,
     golden_paths,
+    icons,
     mkdocs_config,
     pages,
     paths,
@@ -307,6 +308,7 @@ def _render(
             docs_page = env.get_template("docs.md.j2")
             docs[paths.DOCS_INDEX] = docs_page.render(**pages.docs_context(context, titles, counts))
         docs.update(_static(templates))
+        docs["assets/portal-icons.css"] = icons.stylesheet()
         docs.update(golden_paths.render_create(catalog))
     if metrics is not None:
         with stages.stage("rendering metrics"):

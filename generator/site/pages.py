@@ -229,11 +229,7 @@ def entity_context(site: SiteContext, entity: Entity) -> dict[str, Any]:
         "system_through": _link(site, through, page) if through else None,
         "domain": _link(site, domain, page) if domain else None,
         "tags": [t for t in entity.metadata.get("tags") or [] if isinstance(t, str)],
-        "links": [
-            {"url": safe_url(x.get("url")), "title": _str(x.get("title")) or _str(x.get("url"))}
-            for x in (links if isinstance(links, list) else [])
-            if isinstance(x, dict)
-        ],
+        "links": badges.links(links, site.catalog.config.site, site.techdocs, page),
         "badges": found_badges,
         "annotations": other_annotations,
         "labels": sorted(
