@@ -20,6 +20,7 @@ from generator.model import relations as rel
 from generator.model.entity import Entity
 from generator.process import Revision
 from generator.site import badges, map_styles, paths
+from generator.site import contents as listing
 from generator.site.apiref import section as apiref
 from generator.site.render import prose_text, safe_url
 from generator.site.shell import ShellPage
@@ -58,15 +59,6 @@ RELATION_LABELS = {
 }
 
 
-CONTENTS = {
-    "Group": (rel.OWNER_OF, "Owns"),
-    "User": (rel.OWNER_OF, "Owns"),
-    "System": (rel.HAS_PART, "Parts"),
-    "Domain": (rel.HAS_PART, "Parts"),
-}
-"""Kinds whose page lists one relation as a table of what it holds (shown there, not
-again under Relations): a team's software, a system's components, APIs and resources."""
-_SHORT = 160  # characters of a description in a contents table
 _OWNERS_SHOWN = 12  # on the home page
 
 
@@ -138,11 +130,11 @@ def _system_and_domain(
 
 
 def _relations(
-    site: SiteContext, entity: Entity, page: str, skip: str | None
+    site: SiteContext, entity: Entity, page: str, skip: set[str]
 ) -> list[tuple[str, list[Link]]]:
     grouped: dict[str, list[Link]] = {}
     for relation in entity.relations:
-        if relation.type == skip:
+        if relation.type in skip:
             continue
         grouped.setdefault(relation.type, []).append(_link(site, relation.target, page))
     order = list(RELATION_LABELS)
@@ -152,45 +144,6 @@ def _relations(
             grouped.items(), key=lambda kv: (order.index(kv[0]) if kv[0] in order else 99, kv[0])
         )
     ]
-
-
-@dataclass(frozen=True)
-class ContentRow:
-    """One entity in a contents table."""
-
-    link: Link
-    kind: str
-    type: str
-    lifecycle: str
-    description: str
-
-
-def _contents(site: SiteContext, entity: Entity, page: str) -> dict[str, Any] | None:
-    """The table of what a group owns or a system holds, by kind, then title."""
-    if entity.kind not in CONTENTS:
-        return None
-    relation, title = CONTENTS[entity.kind]
-    rows = []
-    for key in entity.related(relation):
-        target, link = site.catalog.get(key), _link(site, key, page)
-        spec = target.spec if target else {}
-        text = prose_text(target.description) if target else ""
-        short = text if len(text) <= _SHORT else text[: _SHORT - 1] + "…"
-        kind = target.kind if target else link.kind
-        lifecycle = _str(spec.get("lifecycle"))
-        rows.append(ContentRow(link, kind, _str(spec.get("type")), lifecycle, short))
-    if not rows:
-        return None
-    rows.sort(key=lambda r: (_KIND_RANK.get(r.kind.lower(), 99), r.kind, r.link.title.lower()))
-    columns = [c for c in ("type", "lifecycle", "description") if any(getattr(r, c) for r in rows)]
-    anchor = paths.listing_anchor(entity.kind)[1:]  # maps' "N more" nodes link here
-    return {
-        "title": title,
-        "anchor": anchor,
-        "relation": relation,
-        "rows": rows,
-        "columns": columns,
-    }
 
 
 def _source(site: SiteContext, entity: Entity) -> dict[str, Any]:
@@ -217,7 +170,11 @@ def entity_context(site: SiteContext, entity: Entity) -> dict[str, Any]:
     )
     links = entity.metadata.get("links")
     techdocs = site.techdocs.get(entity.key)
-    contents = _contents(site, entity, page)
+    contents = listing.contents(site.catalog, entity, lambda k: _link(site, k, page), _KIND_RANK)
+    # A team's members are listed near the top (who to ask), not again under Relations.
+    members = [_link(site, k, page) for k in entity.related(rel.HAS_MEMBER)]
+    shown = {contents["relation"]} if contents else set()
+    shown |= {rel.HAS_MEMBER} if members else set()
     return {
         "e": entity,
         "json": paths.relative(page, paths.entity_json(entity.key)),
@@ -236,7 +193,8 @@ def entity_context(site: SiteContext, entity: Entity) -> dict[str, Any]:
             (k, v) for k, v in (entity.metadata.get("labels") or {}).items() if isinstance(v, str)
         ),
         "contents": contents,
-        "relations": _relations(site, entity, page, contents["relation"] if contents else None),
+        "relations": _relations(site, entity, page, shown),
+        "members": members,
         "map": paths.relative(page, paths.entity_map(entity.key))
         if entity.key in site.maps
         else None,
