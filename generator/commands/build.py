@@ -26,6 +26,7 @@ from generator.process import Revision, Runner, SubprocessRunner, current_revisi
 from generator.reporters import report_text
 from generator.site import (
     api,
+    catalog_table,
     docs_pages,
     drawing,
     golden_paths,
@@ -209,6 +210,7 @@ def _build(
             move_into(rendered, staged)
         with stages.stage(f"writing {len(out.pages)} entity and index pages and their files"):
             shell.write_pages(staged, out.pages)
+            catalog_table.inject(staged, out.catalog_table)
             write_files(staged, out.site_files)
         if out.maps is not None:  # last: the workers draw on while pages are written
             with stages.stage(f"finishing maps for {len(catalog)} entities"):
@@ -259,6 +261,8 @@ class _Rendered:
     pages: list[shell.ShellPage] = field(default_factory=list)
     """Entity pages and kind indexes, put into the theme's page shells after MkDocs."""
     maps: drawing.Drawing | None = None
+    catalog_table: str = ""
+    """The table of every entity, put into the catalog page MkDocs renders."""
 
 
 def _render(
@@ -291,6 +295,7 @@ def _render(
         view = HistoryView(history, catalog, repo_url, titles) if history else None
         context = pages.SiteContext(catalog, revision, mapped, doc_index, view, metrics, apis=apis)
         docs.update(pages.render_pages(env, context))
+        out.catalog_table = pages.render_catalog_table(env, context)
         entities, extra = pages.render_entities(env, context)
         out.pages = pages.render_kinds(env, context) + entities
         if view is not None:

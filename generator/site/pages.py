@@ -19,7 +19,7 @@ from generator.catalog import Catalog
 from generator.model import relations as rel
 from generator.model.entity import Entity
 from generator.process import Revision
-from generator.site import badges, map_styles, paths
+from generator.site import badges, catalog_table, map_styles, paths
 from generator.site import contents as listing
 from generator.site.apiref import section as apiref
 from generator.site.render import prose_text, safe_url
@@ -186,6 +186,7 @@ def entity_context(site: SiteContext, entity: Entity) -> dict[str, Any]:
         "system_through": _link(site, through, page) if through else None,
         "domain": _link(site, domain, page) if domain else None,
         "tags": [t for t in entity.metadata.get("tags") or [] if isinstance(t, str)],
+        "tag_links": _tags(entity, page),
         "links": badges.links(links, site.catalog.config.site, site.techdocs, page),
         "badges": found_badges,
         "annotations": other_annotations,
@@ -237,6 +238,12 @@ def _profile(entity: Entity) -> dict[str, str]:
     return out
 
 
+def _tags(entity: Entity, page: str) -> list[tuple[str, str]]:
+    """Tags with a link to the catalog table filtered to each."""
+    tags = [t for t in entity.metadata.get("tags") or [] if isinstance(t, str)]
+    return [(t, catalog_table.tag_url(page, t)) for t in tags]
+
+
 def _str(value: Any) -> str:
     return value if isinstance(value, str) else ""
 
@@ -253,7 +260,7 @@ def _row(site: SiteContext, entity: Entity, page: str) -> dict[str, Any]:
         "lifecycle": _str(entity.spec.get("lifecycle")),
         "owner": _link(site, owner, page) if owner else None,
         "system": _link(site, system, page) if system else None,
-        "tags": [t for t in entity.metadata.get("tags") or [] if isinstance(t, str)],
+        "tag_links": _tags(entity, page),
     }
 
 
@@ -339,6 +346,12 @@ def render_pages(env: jinja2.Environment, site: SiteContext) -> dict[str, str]:
     out["index.md"] = env.get_template("home.md.j2").render(**common, **home_context(site))
     out[paths.CATALOG_INDEX] = env.get_template("catalog.md.j2").render(**catalog_context(site))
     return out
+
+
+def render_catalog_table(env: jinja2.Environment, site: SiteContext) -> str:
+    """Every entity in one filterable table, for the catalog's landing page."""
+    kinds = kinds_present(site.catalog)
+    return catalog_table.render(env, site, lambda key, page: _link(site, key, page), kinds)
 
 
 def render_kinds(env: jinja2.Environment, site: SiteContext) -> list[ShellPage]:
