@@ -293,7 +293,16 @@ def _render(
         titles = {entity.key: entity.title for entity in catalog}
         repo_url = catalog.config.site.repo_url
         view = HistoryView(history, catalog, repo_url, titles) if history else None
-        context = pages.SiteContext(catalog, revision, mapped, doc_index, view, metrics, apis=apis)
+        context = pages.SiteContext(
+            catalog,
+            revision,
+            mapped,
+            doc_index,
+            view,
+            metrics,
+            map_index=out.maps.index,
+            apis=apis,
+        )
         docs.update(pages.render_pages(env, context))
         out.catalog_table = pages.render_catalog_table(env, context)
         entities, extra = pages.render_entities(env, context)
@@ -306,7 +315,8 @@ def _render(
         out.site_files.update(api.render_api(catalog, revision))
         for folder in shell.SHELL_DIRS:
             docs[folder + "/index.md"] = shell.shell_markdown()
-        docs[paths.ORG_MAP] = env.get_template("maps.md.j2").render()
+        legend = pages.Legends(env, context).of("")
+        docs[paths.ORG_MAP] = env.get_template("maps.md.j2").render(legend_html=legend)
         if sites:
             titles = {site.key: site.site_name for site in sites}
             counts = {site.key: len(site.in_order) for site in sites}

@@ -19,7 +19,7 @@ from generator.catalog import Catalog
 from generator.model import relations as rel
 from generator.model.entity import Entity
 from generator.process import Revision
-from generator.site import badges, catalog_table, map_styles, paths
+from generator.site import badges, catalog_table, map_styles, maps, paths
 from generator.site import contents as listing
 from generator.site.apiref import section as apiref
 from generator.site.render import prose_text, safe_url
@@ -86,6 +86,8 @@ class SiteContext:
     """The catalog's history (a :class:`generator.site.history.HistoryView`), if read."""
     metrics: Any = None
     """:class:`generator.metrics.analysis.Metrics`, for scorecard levels on entity pages."""
+    map_index: Any = None
+    """The catalog as maps read it (:class:`generator.site.maps.Index`), if built."""
     apis: dict[str, Any] = field(default_factory=dict)
     """API definitions read by validation (:func:`generator.site.apiref.check`), by
     entity key; others are read when their page is rendered."""
@@ -199,7 +201,6 @@ def entity_context(site: SiteContext, entity: Entity) -> dict[str, Any]:
         "map": paths.relative(page, paths.entity_map(entity.key))
         if entity.key in site.maps
         else None,
-        "legend": entity.kind not in ("System", "Domain"),  # their maps carry their own
         "definition": None,  # filled in by render_entities (it may add pages)
         "techdocs": paths.relative(page, techdocs[: -len("index.md")]) if techdocs else None,
         "source": _source(site, entity),
@@ -370,18 +371,35 @@ def render_kinds(env: jinja2.Environment, site: SiteContext) -> list[ShellPage]:
     return out
 
 
+class Legends:
+    """The legend beside each map, listing what that map draws; rendered once per
+    combination (a catalog has few)."""
+
+    def __init__(self, env: jinja2.Environment, site: SiteContext) -> None:
+        self.template = env.get_template("_legend.html.j2")
+        self.index = site.map_index or maps.Index(site.catalog)
+        self.done: dict[Any, Markup] = {}
+
+    def of(self, key: str) -> Markup:
+        """The legend of ``key``'s map (``""``: the organisation's)."""
+        look = maps.legend_of(self.index, key)
+        if look not in self.done:
+            self.done[look] = Markup(self.template.render(legend=map_styles.legend(*look)))
+        return self.done[look]
+
+
 def render_entities(
     env: jinja2.Environment, site: SiteContext
 ) -> tuple[list[ShellPage], dict[str, str]]:
     """Every entity page (put into the theme's shell after MkDocs, see shell.py), and
     the files they link to (long API definitions), by site path."""
     template = env.get_template("entity.html.j2")
-    legend = env.get_template("_legend.html.j2").render(legend=map_styles.legend())
-    common = {"legend_html": Markup(legend)}
+    legends = Legends(env, site)
     out: list[ShellPage] = []
     extra: dict[str, str] = {}
     for entity in site.catalog:
         ctx = entity_context(site, entity)
+        ctx["legend_html"] = legends.of(entity.key) if ctx["map"] else None
         ctx["definition"], parts = apiref.build(env, entity, site.apis.get(entity.key), extra)
         out += parts
         out.append(
@@ -389,7 +407,7 @@ def render_entities(
                 paths.entity_url(entity.key),
                 entity.title,
                 prose_text(entity.description),  # the meta description: text, not Markdown
-                template.render(**common, **ctx),
+                template.render(**ctx),
                 _search_text(ctx),
             )
         )
