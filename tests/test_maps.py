@@ -229,3 +229,12 @@ def test_overview_keeps_the_strongest_links(catalog: Catalog) -> None:
     dot = maps.overview_dot(catalog, max_edges=0)
     assert 'label="The 0 strongest of 1 links"' in dot
     assert '"system:default/storefront" -> ' not in dot
+
+
+def test_the_quick_legend_of_a_neighbourhood_is_what_its_map_draws(catalog: Catalog) -> None:
+    index = maps.Index(catalog)
+    for entity in catalog:
+        drawn: list = []
+        maps.map_dot(index, entity.key, into=drawn)
+        expected = (frozenset(drawn[0].kinds), frozenset(drawn[0].edge_styles))
+        assert maps.legend_of(index, entity.key) == expected, entity.key

@@ -210,3 +210,12 @@ def test_sub_teams_walk_ends_on_loops():
             return catalog.get(key)
 
     assert sub_teams(Cat(), "a") == ["b", "c"]
+
+
+def test_sub_team_rows_are_bounded_and_the_rest_counted(monkeypatch):
+    from generator.site import contents
+
+    monkeypatch.setattr(contents, "MAX_OTHERS", 10)
+    body = _example_bodies()["catalog/default/group/digital-claims/"]
+    assert body.count('<tr class="portal-sub-row">') == 10
+    assert "And 15 more owned by its sub-teams: each team's page lists them." in body

@@ -24,6 +24,10 @@ CONTENTS = {
 again under Relations): a team's software, a system's components, APIs and resources."""
 SHORT = 160
 """Characters of a description in a contents table."""
+MAX_OTHERS = 1_000
+"""Rows listed for sub-teams (or a person's teams) on one page: the root of a large
+organisation would otherwise list the whole catalog; the rest are counted and each
+team's own page lists them."""
 MAX_TEAMS = 1_000
 """Sub-teams walked under one group (a hierarchy is a tree; this bounds a huge one)."""
 
@@ -109,6 +113,8 @@ def contents(
             others += rows(catalog, keys, link, link(team))
     if not own and not others:
         return None
+    left_out = max(len(others) - MAX_OTHERS, 0)
+    others = _sorted(others, rank)[:MAX_OTHERS]
     every = _sorted(own + others, rank)
     columns = [c for c in ("type", "lifecycle", "description") if any(getattr(r, c) for r in every)]
     return {
@@ -120,6 +126,7 @@ def contents(
         "own": _counts(own),
         "all": _counts(every),
         "others": len(others),
+        "left_out": left_out,
         "teams": sorted({r.via.title for r in others}),
         "user": entity.kind == "User",
     }

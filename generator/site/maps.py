@@ -45,6 +45,8 @@ Edges = list[tuple[str, str, str]]
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
 
 
+NEIGHBOURS = 24
+"""Nodes a neighbourhood map draws besides its entity (then an "N more" node)."""
 MAX_DOT_TEXT = 500
 """Longest text put into one DOT string, before escaping (at most 6 bytes a character
 after): Graphviz refuses quoted strings over 16 KB, and a tooltip that long helps no one."""
@@ -227,28 +229,67 @@ class _Map:
 
 
 def neighbourhood_dot(
-    entities: Catalog | Index, key: str, *, max_nodes: int = 24, into: list[_Map] | None = None
+    entities: Catalog | Index,
+    key: str,
+    *,
+    max_nodes: int = NEIGHBOURS,
+    into: list[_Map] | None = None,
 ) -> str:
     """An entity, its relations and its dependencies' dependencies, left to right; past
     ``max_nodes`` the most important (``_RANK``) and a "N more" link to the rest."""
     index = Index.of(entities)
     key = key.lower()
     out = _Map(index, paths.entity_map(key))
+    shown, hidden = _neighbourhood(index, key, max_nodes)
+    if hidden:
+        anchor = paths.listing_anchor(index.kind(key))  # a team's software: its Owns table
+        out.more("more", out.href(key, anchor), f"{hidden} more…")
+        out.lines.append(f'"{node_id(key)}" -> "more" [style="dashed", color="{MUTED}"]')
+    for node in sorted({key, *shown}):
+        out.node(node, focus=node == key)
+    for source, target, rtype in _neighbourhood_edges(index, key, shown):
+        out.edge(source, target, EDGE_STYLES[rtype], rtype)
+    if into is not None:
+        into.append(out)
+    return out.source("neighbourhood")
+
+
+def _neighbourhood(index: Index, key: str, max_nodes: int) -> tuple[list[str], int]:
+    """The nodes a neighbourhood map draws besides ``key``, and how many it leaves out."""
     ranked = sorted((rank, node) for node, rank in _neighbours(index, key).items())
     shown = [node for _, node in ranked]
     if len(shown) > max_nodes:
         shown = shown[: max(max_nodes - 1, 0)]
-        anchor = paths.listing_anchor(index.kind(key))  # a team's software: its Owns table
-        out.more("more", out.href(key, anchor), f"{len(ranked) - len(shown)} more…")
-        out.lines.append(f'"{node_id(key)}" -> "more" [style="dashed", color="{MUTED}"]')
-    for node in sorted({key, *shown}):
-        out.node(node, focus=node == key)
-    for source, target, rtype in index.edges_among({key, *shown}, EDGE_STYLES):
-        if key in (source, target) or rtype in _USES:
-            out.edge(source, target, EDGE_STYLES[rtype], rtype)
-    if into is not None:
-        into.append(out)
-    return out.source("neighbourhood")
+    return shown, len(ranked) - len(shown)
+
+
+def _forward(rtype: str) -> str:
+    return rtype if rtype in EDGE_STYLES else rel.REVERSE.get(rtype, "")
+
+
+def _neighbourhood_styles(index: Index, key: str, shown: list[str]) -> set[str]:
+    """The relation types :func:`_neighbourhood_edges` would draw, found without listing
+    the edges: the entity's own, then uses between the others until all three are found
+    (a team or system among them can have thousands of edges)."""
+    keep = set(shown)
+    found = {_forward(r) for t, r in index.edges(key) if t in keep and _forward(r) in EDGE_STYLES}
+    missing = set(_USES) - found
+    for node in shown:
+        if not missing:
+            break
+        for target, rtype in index.edges(node):
+            if _forward(rtype) in missing and (target in keep or target == key):
+                found.add(_forward(rtype))
+                missing.discard(_forward(rtype))
+    return found
+
+
+def _neighbourhood_edges(index: Index, key: str, shown: list[str]) -> Edges:
+    return [
+        (source, target, rtype)
+        for source, target, rtype in index.edges_among({key, *shown}, EDGE_STYLES)
+        if key in (source, target) or rtype in _USES
+    ]
 
 
 def _neighbours(index: Index, key: str) -> dict[str, int]:
@@ -420,6 +461,12 @@ def legend_of(index: Index, key: str) -> tuple[frozenset[str], frozenset[Style]]
     """What the map of ``key`` draws, for the legend beside it: the node looks (keys of
     ``KIND_STYLES`` and ``LEGEND_ONLY``) and the line styles. Works the map out again
     without laying it out (a fraction of its cost: Graphviz is the rest)."""
+    kind = key.split(":", 1)[0]
+    if key and kind not in ("system", "domain"):  # most maps: no need to write the DOT
+        key = key.lower()
+        shown, _ = _neighbourhood(index, key, NEIGHBOURS)
+        looks = frozenset(index.look(node)[0] for node in {key, *shown})
+        return looks, frozenset(EDGE_STYLES[t] for t in _neighbourhood_styles(index, key, shown))
     drawn: list[_Map] = []
     map_dot(index, key, into=drawn)
     return frozenset(drawn[0].kinds), frozenset(drawn[0].edge_styles)
