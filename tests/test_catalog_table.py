@@ -36,7 +36,7 @@ def test_every_entity_is_a_row_with_what_the_filters_read(table):
 
 
 def test_filters_offer_only_values_the_catalog_has_and_start_hidden(table):
-    _, html = table
+    count, html = table
     assert (
         '<form class="portal-catalog-filters" role="search" aria-label="Filter the catalog" hidden>'
         in html
@@ -44,9 +44,8 @@ def test_filters_offer_only_values_the_catalog_has_and_start_hidden(table):
     assert '<option value="api">API (12)</option>' in html
     assert '<option value="me">My team</option>' in html
     assert '<option value="group:default/claims-intake-team">Claims Intake (Group)</option>' in html
-    assert (
-        '<p class="portal-catalog-count" role="status" aria-live="polite">102 entities</p>' in html
-    )
+    live = f'<p class="portal-catalog-count" role="status" aria-live="polite">{count} entities</p>'
+    assert live in html
 
 
 def test_tag_links_lead_to_the_table_filtered():

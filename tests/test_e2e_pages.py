@@ -195,18 +195,25 @@ def test_a_large_reference_is_split_and_every_operation_listed(served, desktop):
 
 
 def _counts(page):
-    return page.locator(".portal-catalog-count").inner_text()
+    """The live region's text, the total of rows written as N."""
+    total = page.locator(".portal-catalog-table tbody tr").count()
+    return (
+        page.locator(".portal-catalog-count")
+        .inner_text()
+        .replace(f" {total} ", " N ")
+        .replace(f"{total} entities", "N entities")
+    )
 
 
 def test_catalog_filters_live_in_the_address(served, desktop):
     desktop.goto(served + "kinds/")
-    assert _counts(desktop) == "103 entities"
+    assert _counts(desktop) == "N entities"
     desktop.select_option("select[name=kind]", "api")
     desktop.select_option("select[name=tag]", "claims")
-    assert _counts(desktop) == "4 of 103 entities match the filters"
+    assert _counts(desktop) == "4 of N entities match the filters"
     assert desktop.url.endswith("kinds/?kind=api&tag=claims")
     desktop.goto(desktop.url)  # a shared link opens the same view
-    assert _counts(desktop) == "4 of 103 entities match the filters"
+    assert _counts(desktop) == "4 of N entities match the filters"
     assert desktop.locator(".portal-catalog-table tbody tr:not([hidden])").count() == 4
     _shot(desktop, "catalog-filtered-desktop")
 
@@ -218,7 +225,7 @@ def test_my_team_is_remembered(served, desktop):
     desktop.click("text=Remember this owner as my team")
     assert desktop.url.endswith("kinds/?owner=me")
     desktop.goto(served + "kinds/?owner=me&kind=component")
-    assert _counts(desktop) == "4 of 103 entities match the filters"
+    assert _counts(desktop) == "4 of N entities match the filters"
     label = desktop.locator("select[name=owner] option[value=me]").inner_text()
     assert label == "My team: Claims Intake (Group)"
 
@@ -237,7 +244,9 @@ def test_tag_pills_open_the_filtered_catalog(served, phone):
 def test_catalog_lists_everything_without_script(served, browser):
     page = _page(browser, served, PHONE, java_script_enabled=False)
     page.goto(served + "kinds/?kind=api")
-    assert page.locator(".portal-catalog-table tbody tr:visible").count() == 103
+    rows = page.locator(".portal-catalog-table tbody tr")
+    assert rows.count() > 100
+    assert page.locator(".portal-catalog-table tbody tr:visible").count() == rows.count()
     assert not page.locator("form.portal-catalog-filters").is_visible()
     page.context.close()
 
