@@ -61,6 +61,12 @@ class SiteConfig:
     """Base of on-call links made from ``pagerduty.com/service-id``."""
     grafana_url: str | None = None
     """Base of dashboard links made from ``grafana/dashboard-selector``; none if unset."""
+    kubernetes_url: str | None = None
+    """Link made from ``backstage.io/kubernetes-id``, ``{id}`` standing for the id (for
+    example ``https://headlamp.example/c/main/deployments?q={id}``); none if unset."""
+    sonarqube_url: str | None = "https://sonarcloud.io"
+    """SonarQube (or SonarCloud) base of code-quality links from
+    ``sonarqube.org/project-key``."""
 
 
 @dataclass(frozen=True)

@@ -114,6 +114,9 @@ CODES: dict[str, tuple[Severity, str]] = {
     "scorecard.invalid": (E, "a scorecard or exceptions file that cannot be used"),
     "scorecard.below-minimum": (E, "an entity below its scorecard's minimum level"),
     "scorecard.exception-expired": (W, "a scorecard exception past its expiry date"),
+    # API definitions (shown as references on API pages)
+    "api.invalid": (W, "an API definition that cannot be read; its page shows it as text"),
+    "api.ref": (W, "a $ref in an API definition that points to nothing within it"),
     # Configuration
     "config.unknown-key": (W, "a portal.yaml key the portal does not know"),
     # CODEOWNERS (portal codeowners)

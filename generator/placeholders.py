@@ -41,6 +41,13 @@ class Unresolved(str):
         return str(self)
 
 
+class FileText(str):
+    """A ``$text`` file's contents, knowing which file (its display path) they came from,
+    so a problem found inside them (an API definition) can be located there."""
+
+    source: str
+
+
 class PlaceholderResolver:
     """Resolves placeholders in place and remembers which files it read."""
 
@@ -112,6 +119,9 @@ class PlaceholderResolver:
         value = self._cache[key]
         if isinstance(value, Exception):
             return fail("placeholder.invalid", f"{kind} '{target}': {value}")
+        if kind in _TEXT and isinstance(value, str) and not isinstance(value, FileText):
+            value = self._cache[key] = FileText(value)
+            value.source = self.display(file)
         return value
 
     def _read(self, kind: str, file: Path) -> Any:

@@ -181,11 +181,18 @@ def test_same_catalog_same_bytes(catalog: Catalog) -> None:
         assert layout.render_svg(first) == layout.render_svg(second)
 
 
-def test_neighbourhood_maps_leave_the_legend_to_the_page(catalog: Catalog) -> None:
-    dot = maps.neighbourhood_dot(catalog, "user:default/alice")
-    assert "legend" not in dot
-    legend = map_styles.legend()
-    assert [k[0] for k in legend["kinds"]] == [
+def test_no_map_draws_its_legend_the_page_does(catalog: Catalog) -> None:
+    system = next(e.key for e in catalog if e.kind == "System")
+    domain = next(e.key for e in catalog if e.kind == "Domain")
+    for dot in (
+        maps.neighbourhood_dot(catalog, "user:default/alice"),
+        maps.system_dot(catalog, system),
+        maps.domain_dot(catalog, domain),
+        maps.overview_dot(catalog),
+    ):
+        assert "legend" not in dot
+    every = map_styles.legend()
+    assert [k[0] for k in every["kinds"]] == [
         "Component",
         "API",
         "Resource",
@@ -194,14 +201,22 @@ def test_neighbourhood_maps_leave_the_legend_to_the_page(catalog: Catalog) -> No
         "Group",
         "User",
     ]
-    assert "memberOf" in [e[0] for e in legend["edges"]]
+    assert "memberOf" in [e[0] for e in every["edges"]]
 
 
-def test_legend_lists_only_what_is_drawn(catalog: Catalog) -> None:
+def test_legend_lists_only_what_the_map_draws(catalog: Catalog) -> None:
+    index = maps.Index(catalog)
     system = next(e.key for e in catalog if e.kind == "System")
-    dot = maps.system_dot(catalog, system)
-    assert "cluster_legend" in dot
-    assert '"legend_user"' not in dot
+    kinds, edges = maps.legend_of(index, system)
+    drawn = maps.system_dot(catalog, system)
+    assert "component" in kinds and "user" not in kinds and "group" not in kinds
+    assert edges and all(f'style="{e.style}"' in drawn for e in edges)
+    legend = map_styles.legend(kinds, edges)
+    assert "User" not in [k[0] for k in legend["kinds"]]
+    assert sorted(e[0] for e in legend["edges"]) == sorted(s.label for s in edges)
+    overview = maps.legend_of(index, "")
+    assert "domain cluster" in overview[0]
+    assert [e[0] for e in map_styles.legend(*overview)["edges"]] == ["depends on (count)"]
 
 
 def test_unknown_entity_gives_a_map_of_one(catalog: Catalog) -> None:
@@ -214,3 +229,12 @@ def test_overview_keeps_the_strongest_links(catalog: Catalog) -> None:
     dot = maps.overview_dot(catalog, max_edges=0)
     assert 'label="The 0 strongest of 1 links"' in dot
     assert '"system:default/storefront" -> ' not in dot
+
+
+def test_the_quick_legend_of_a_neighbourhood_is_what_its_map_draws(catalog: Catalog) -> None:
+    index = maps.Index(catalog)
+    for entity in catalog:
+        drawn: list = []
+        maps.map_dot(index, entity.key, into=drawn)
+        expected = (frozenset(drawn[0].kinds), frozenset(drawn[0].edge_styles))
+        assert maps.legend_of(index, entity.key) == expected, entity.key

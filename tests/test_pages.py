@@ -37,7 +37,7 @@ def _render() -> dict[str, str]:
     env = environment(TEMPLATES / "pages")
     out = pages.render_pages(env, context)
     entities, extra = pages.render_entities(env, context)
-    assert extra == {}
+    assert sorted(extra) == ["catalog/default/api/ignition-api/definition.txt"]
     shelled = pages.render_kinds(env, context) + entities
     out.update({f"{page.url}index.html": page.body for page in shelled})
     return out
@@ -144,3 +144,78 @@ def test_home_says_when_it_lists_only_the_largest_owners():
     owners = {o for e in catalog for o in e.related("ownedBy")}
     assert len(owners) == 13  # the example organisation: one more than the home page shows
     assert "<p>The 12 owners of the most entities, of 13; every team's page" in home
+
+
+def test_refs_name_their_kind_where_titles_are_shared():
+    """A team and a system both titled "Claims Intake": the facts say which is which."""
+    catalog = load_catalog(None, load_config(REPO))
+    context = pages.SiteContext(catalog, Revision("f" * 40, "f" * 12, ()), frozenset(), {})
+    env = environment(TEMPLATES / "pages")
+    entities, _ = pages.render_entities(env, context)
+    body = next(p.body for p in entities if p.url.endswith("/component/fnol-service/"))
+    assert (
+        '<tr><th>Owner</th><td><a href="../../group/claims-intake-team/">Claims Intake</a> '
+        '<span class="portal-of-kind">(Group)</span></td></tr>'
+    ) in body
+    assert (
+        '<tr><th>System</th><td><a href="../../system/claims-intake/">Claims Intake</a> '
+        '<span class="portal-of-kind">(System)</span></td></tr>'
+    ) in body
+
+
+def _example_bodies() -> dict[str, str]:
+    catalog = load_catalog(None, load_config(REPO))
+    context = pages.SiteContext(catalog, Revision("f" * 40, "f" * 12, ()), frozenset(), {})
+    entities, _ = pages.render_entities(environment(TEMPLATES / "pages"), context)
+    return {p.url: p.body for p in entities}
+
+
+def test_teams_list_members_first_and_their_sub_teams_software_on_request():
+    bodies = _example_bodies()
+    team = bodies["catalog/default/group/claims-intake-team/"]
+    assert team.index('<p class="portal-members"><strong>Members (2):</strong>') < team.index(
+        '<h2 id="owns">'
+    )
+    assert "<th>Members</th>" not in team  # not again under Relations
+    department = bodies["catalog/default/group/digital-claims/"]
+    assert (
+        '<input type="checkbox" id="portal-with-subteams" class="portal-subteams-toggle"> '
+        '<label for="portal-with-subteams">Include its sub-teams (Claims Assessment, Claims '
+        "Intake, Fraud Analytics): 25 more</label>"
+    ) in department
+    assert department.count('<tr class="portal-sub-row">') == 25
+    assert '<p class="portal-counts portal-counts-own">1 Domain</p>' in department
+
+
+def test_people_see_what_their_teams_own():
+    body = _example_bodies()["catalog/default/user/priya-raman/"]
+    assert "(11 through Claims Intake)" in body
+    assert '<th class="portal-col-team">Through</th>' in body
+
+
+def test_sub_teams_walk_ends_on_loops():
+    from generator.site.contents import sub_teams
+
+    class Fake:
+        def __init__(self, children):
+            self.children = children
+
+        def related(self, _):
+            return self.children
+
+    catalog = {"a": Fake(["b"]), "b": Fake(["c", "a"]), "c": Fake(["b"])}
+
+    class Cat:
+        def get(self, key):
+            return catalog.get(key)
+
+    assert sub_teams(Cat(), "a") == ["b", "c"]
+
+
+def test_sub_team_rows_are_bounded_and_the_rest_counted(monkeypatch):
+    from generator.site import contents
+
+    monkeypatch.setattr(contents, "MAX_OTHERS", 10)
+    body = _example_bodies()["catalog/default/group/digital-claims/"]
+    assert body.count('<tr class="portal-sub-row">') == 10
+    assert "And 15 more owned by its sub-teams: each team's page lists them." in body

@@ -26,9 +26,11 @@ from generator.process import Revision, Runner, SubprocessRunner, current_revisi
 from generator.reporters import report_text
 from generator.site import (
     api,
+    catalog_table,
     docs_pages,
     drawing,
     golden_paths,
+    icons,
     mkdocs_config,
     pages,
     paths,
@@ -175,6 +177,7 @@ def _build(
     with stages.stage("validating the catalog"):
         checked = check(catalogs, config)
         catalog, sites, findings = checked.catalog, checked.sites, checked.findings
+        apis = checked.apis
     if fails(findings, strict=strict):
         report_text(findings, len(catalog), catalog.files_checked, sys.stdout)
         print("portal: nothing was built; fix the findings above", file=sys.stderr)
@@ -190,7 +193,14 @@ def _build(
     try:
         folders = (staged, rendered, build_dir / MAP_CACHE, templates)
         out = _render(
-            catalog, sites, stages, runner or SubprocessRunner(), source, *folders, checked.metrics
+            catalog,
+            sites,
+            apis,
+            stages,
+            runner or SubprocessRunner(),
+            source,
+            *folders,
+            checked.metrics,
         )
         sources = _add_techdocs(out, sites, catalog)
         with stages.stage(f"writing {len(out.docs)} sources for MkDocs"):
@@ -200,6 +210,7 @@ def _build(
             move_into(rendered, staged)
         with stages.stage(f"writing {len(out.pages)} entity and index pages and their files"):
             shell.write_pages(staged, out.pages)
+            catalog_table.inject(staged, out.catalog_table)
             write_files(staged, out.site_files)
         if out.maps is not None:  # last: the workers draw on while pages are written
             with stages.stage(f"finishing maps for {len(catalog)} entities"):
@@ -250,11 +261,14 @@ class _Rendered:
     pages: list[shell.ShellPage] = field(default_factory=list)
     """Entity pages and kind indexes, put into the theme's page shells after MkDocs."""
     maps: drawing.Drawing | None = None
+    catalog_table: str = ""
+    """The table of every entity, put into the catalog page MkDocs renders."""
 
 
 def _render(
     catalog: Catalog,
     sites: list[techdocs.TechDocsSite],
+    apis: dict[str, Any],
     stages: Stages,
     runner: Runner,
     source: Source,
@@ -279,8 +293,18 @@ def _render(
         titles = {entity.key: entity.title for entity in catalog}
         repo_url = catalog.config.site.repo_url
         view = HistoryView(history, catalog, repo_url, titles) if history else None
-        context = pages.SiteContext(catalog, revision, mapped, doc_index, view, metrics)
+        context = pages.SiteContext(
+            catalog,
+            revision,
+            mapped,
+            doc_index,
+            view,
+            metrics,
+            map_index=out.maps.index,
+            apis=apis,
+        )
         docs.update(pages.render_pages(env, context))
+        out.catalog_table = pages.render_catalog_table(env, context)
         entities, extra = pages.render_entities(env, context)
         out.pages = pages.render_kinds(env, context) + entities
         if view is not None:
@@ -291,13 +315,15 @@ def _render(
         out.site_files.update(api.render_api(catalog, revision))
         for folder in shell.SHELL_DIRS:
             docs[folder + "/index.md"] = shell.shell_markdown()
-        docs[paths.ORG_MAP] = env.get_template("maps.md.j2").render()
+        legend = pages.Legends(env, context).of("")
+        docs[paths.ORG_MAP] = env.get_template("maps.md.j2").render(legend_html=legend)
         if sites:
             titles = {site.key: site.site_name for site in sites}
             counts = {site.key: len(site.in_order) for site in sites}
             docs_page = env.get_template("docs.md.j2")
             docs[paths.DOCS_INDEX] = docs_page.render(**pages.docs_context(context, titles, counts))
         docs.update(_static(templates))
+        docs["assets/portal-icons.css"] = icons.stylesheet()
         docs.update(golden_paths.render_create(catalog))
     if metrics is not None:
         with stages.stage("rendering metrics"):

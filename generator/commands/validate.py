@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -13,7 +13,7 @@ from generator.config import Config
 from generator.diagnostics import Finding, apply_severities, fails
 from generator.reporters import REPORTERS
 from generator.scaffold.checks import check_catalog_templates
-from generator.site import techdocs
+from generator.site import apiref, techdocs
 
 if TYPE_CHECKING:
     from generator.metrics.analysis import Metrics
@@ -28,10 +28,13 @@ class Checked:
     catalog: Catalog
     sites: list[techdocs.TechDocsSite]
     findings: list[Finding]
-    """Catalog, TechDocs, template and metrics findings, configured severities applied."""
+    """Catalog, TechDocs, template, API definition and metrics findings, configured
+    severities applied."""
     metrics: Metrics | None = None
     """Events, DORA, scorecards and adoption; None when the catalog checked is not the
     repository's own (metrics/ describes the folders in catalog.roots)."""
+    apis: dict[str, apiref.Parsed] = field(default_factory=dict)
+    """API definitions read for their references, by entity key."""
 
 
 def check(paths: Sequence[Path] | None, config: Config) -> Checked:

@@ -40,22 +40,11 @@ def jobs(catalog: Catalog) -> list[Job]:
     return out
 
 
-def _dot(index: maps.Index, key: str) -> str:
-    if not key:
-        return maps.overview_dot(index)
-    kind = key.split(":", 1)[0]
-    if kind == "system":
-        return maps.system_dot(index, key)
-    if kind == "domain":
-        return maps.domain_dot(index, key)
-    return maps.neighbourhood_dot(index, key)
-
-
 def _draw(job: Job) -> tuple[str, str]:
     """Draw one map (or find it drawn by an earlier build) and write it; its path and
     cache key."""
     assert _index is not None and _into is not None
-    dot = _dot(_index, job[1])
+    dot = maps.map_dot(_index, job[1])
     key = _cache.key(dot)
     svg = _cache.get(key)
     if svg is None:
@@ -74,6 +63,8 @@ class Drawing:
         self.todo = jobs(catalog)
         # Built once, before forking: every worker shares it.
         _index, _into, _cache = maps.Index(catalog), into, MapCache(cache)
+        self.index = _index
+        """The catalog as maps read it (pages use it for the legends)."""
         self._pool: Any = None
         self._pending: Any = None
         if len(self.todo) >= POOL_MIN_MAPS and can_fork():

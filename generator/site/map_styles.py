@@ -27,12 +27,6 @@ class Style:
         values = (self.shape, self.style, self.fill, self.color)
         return dict(zip(("shape", "style", "fillcolor", "color"), values, strict=True))
 
-    def legend_row(self) -> str:
-        """A relation's legend row: its name, a line drawn as a cell border, the arrowhead."""
-        dash = f' STYLE="{self.style}"' if self.style in ("dashed", "dotted") else ""
-        weight, arrow = "2" if self.style == "bold" else "1", ARROWS[self.shape]
-        return _ROW.format(c=self.color, label=self.label, w=weight, dash=dash, arrow=arrow)
-
 
 KIND_STYLES: dict[str, Style] = {
     "component": Style("Component", "box", "#D6E9F8", "#0B5394", "filled,rounded"),
@@ -66,25 +60,34 @@ DEFAULTS = (
     f'node [fontname="{FONT}", fontsize="11", fontcolor="{INK}", margin="0.12,0.05"]\n'
     f'edge [fontname="{FONT}", fontsize="9", arrowsize="0.7"]'
 )
-LEGEND_GRAPH = (
-    'graph [label="Legend", style="rounded", color="#BDBDBD", fontsize="10", margin="8"]\n'
-    'node [fontsize="9", height="0.3", margin="0.08,0.03"]'
-)
-LEGEND_TABLE = '<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="3" CELLPADDING="0">'
-_ROW = (
-    '<TR><TD ALIGN="RIGHT"><FONT COLOR="{c}">{label}</FONT></TD><TD SIDES="B" BORDER="{w}"'
-    '{dash} COLOR="{c}" WIDTH="32"></TD><TD><FONT COLOR="{c}">{arrow}</FONT></TD></TR>'
-)
+
+
+def legend(
+    kinds: frozenset[str] | None = None, edges: frozenset[Style] | None = None
+) -> dict[str, list[tuple[str, str, str, str]]]:
+    """What the shapes and lines of a map mean, for the page to show beside it: kinds
+    as (label, fill, border, shape) and relations as (label, colour, line, arrow); only
+    those drawn when ``kinds`` and ``edges`` are given (see maps.legend_of)."""
+    return _legend(kinds, edges)
 
 
 @cache
-def legend() -> dict[str, list[tuple[str, str, str, str]]]:
-    """What the shapes and lines of neighbourhood maps mean, for the page to show:
-    kinds as (label, fill, border, shape) and relations as (label, colour, line, arrow)."""
+def _legend(
+    kinds: frozenset[str] | None, edges: frozenset[Style] | None
+) -> dict[str, list[tuple[str, str, str, str]]]:
     css_line = {"solid": "solid", "dashed": "dashed", "dotted": "dotted", "bold": "solid"}
-    kinds = [(s.label, s.fill, s.color, s.shape) for k, s in KIND_STYLES.items() if k != "other"]
-    edges = [
-        (s.label, s.color, css_line.get(s.style, "solid"), ARROWS[s.shape])
-        for s in EDGE_STYLES.values()
+    looks = KIND_STYLES | LEGEND_ONLY
+    shown = [
+        k for k in looks if (k in kinds if kinds is not None else k in KIND_STYLES and k != "other")
     ]
-    return {"kinds": kinds, "edges": edges}
+    lines = [
+        s
+        for s in (*EDGE_STYLES.values(), SYSTEM_LINK)
+        if (s in edges if edges is not None else s is not SYSTEM_LINK)
+    ]
+    return {
+        "kinds": [(looks[k].label, looks[k].fill, looks[k].color, looks[k].shape) for k in shown],
+        "edges": [
+            (s.label, s.color, css_line.get(s.style, "solid"), ARROWS[s.shape]) for s in lines
+        ],
+    }

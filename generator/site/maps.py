@@ -26,9 +26,6 @@ from generator.site.map_styles import (
     GREY,
     INK,
     KIND_STYLES,
-    LEGEND_GRAPH,
-    LEGEND_ONLY,
-    LEGEND_TABLE,
     MUTED,
     SYSTEM_LINK,
     Style,
@@ -48,6 +45,8 @@ Edges = list[tuple[str, str, str]]
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
 
 
+NEIGHBOURS = 24
+"""Nodes a neighbourhood map draws besides its entity (then an "N more" node)."""
 MAX_DOT_TEXT = 500
 """Longest text put into one DOT string, before escaping (at most 6 bytes a character
 after): Graphviz refuses quoted strings over 16 KB, and a tooltip that long helps no one."""
@@ -174,7 +173,6 @@ class _Map:
     lines: list[str] = field(default_factory=list)
     kinds: set[str] = field(default_factory=set)
     edge_styles: set[Style] = field(default_factory=set)
-    legend_on_page: bool = False
 
     def href(self, key: str, anchor: str = "") -> str:
         """Link to an entity page, relative to the SVG's folder."""
@@ -222,53 +220,76 @@ class _Map:
         self.lines.append("}")
 
     def source(self, name: str, **graph_attrs: str) -> str:
-        """The finished DOT document, with its legend unless the page shows one."""
+        """The finished DOT document. The legend is the page's (:func:`legend_of`),
+        outside the drawing: one style on every page, readable at any zoom."""
         attrs = {"rankdir": "LR", "fontname": FONT, "fontsize": "12", "nodesep": "0.25"}
         attrs |= {"ranksep": "0.5", "pad": "0.2", "bgcolor": "white"} | graph_attrs
         head = [f'digraph "{name}" {{', f"graph {_attrs(attrs)}", DEFAULTS]
-        tail = [] if self.legend_on_page else self._legend(attrs["rankdir"] == "LR")
-        return "\n".join([*head, *self.lines, *tail, "}\n"])
-
-    def _legend(self, flip: bool) -> list[str]:
-        """Shape samples, then a table of the line styles, all in one rank: a column in
-        left-to-right maps (fits beside the focus), a row in top-down ones."""
-        styles = {f"legend_{k}": s for k, s in (KIND_STYLES | LEGEND_ONLY).items()}
-        items = [
-            f'"{name}" {_attrs(style.node_attrs() | {"label": style.label})}'
-            for name, style in styles.items()
-            if name[len("legend_") :] in self.kinds
-        ]
-        if self.edge_styles:
-            rows = "".join(s.legend_row() for s in sorted(self.edge_styles, key=lambda s: s.label))
-            items.append(
-                f'"legend_edges" [shape="plaintext", label=<{LEGEND_TABLE}{rows}</TABLE>>]'
-            )
-        # dot stacks the nodes of a left-to-right rank bottom-up
-        return ['subgraph "cluster_legend" {', LEGEND_GRAPH, *items[:: -1 if flip else 1], "}"]
+        return "\n".join([*head, *self.lines, "}\n"])
 
 
-def neighbourhood_dot(entities: Catalog | Index, key: str, *, max_nodes: int = 24) -> str:
+def neighbourhood_dot(
+    entities: Catalog | Index,
+    key: str,
+    *,
+    max_nodes: int = NEIGHBOURS,
+    into: list[_Map] | None = None,
+) -> str:
     """An entity, its relations and its dependencies' dependencies, left to right; past
     ``max_nodes`` the most important (``_RANK``) and a "N more" link to the rest."""
     index = Index.of(entities)
     key = key.lower()
     out = _Map(index, paths.entity_map(key))
+    shown, hidden = _neighbourhood(index, key, max_nodes)
+    if hidden:
+        anchor = paths.listing_anchor(index.kind(key))  # a team's software: its Owns table
+        out.more("more", out.href(key, anchor), f"{hidden} more…")
+        out.lines.append(f'"{node_id(key)}" -> "more" [style="dashed", color="{MUTED}"]')
+    for node in sorted({key, *shown}):
+        out.node(node, focus=node == key)
+    for source, target, rtype in _neighbourhood_edges(index, key, shown):
+        out.edge(source, target, EDGE_STYLES[rtype], rtype)
+    if into is not None:
+        into.append(out)
+    return out.source("neighbourhood")
+
+
+def _neighbourhood(index: Index, key: str, max_nodes: int) -> tuple[list[str], int]:
+    """The nodes a neighbourhood map draws besides ``key``, and how many it leaves out."""
     ranked = sorted((rank, node) for node, rank in _neighbours(index, key).items())
     shown = [node for _, node in ranked]
     if len(shown) > max_nodes:
         shown = shown[: max(max_nodes - 1, 0)]
-        anchor = paths.listing_anchor(index.kind(key))  # a team's software: its Owns table
-        out.more("more", out.href(key, anchor), f"{len(ranked) - len(shown)} more…")
-        out.lines.append(f'"{node_id(key)}" -> "more" [style="dashed", color="{MUTED}"]')
-    for node in sorted({key, *shown}):
-        out.node(node, focus=node == key)
-    for source, target, rtype in index.edges_among({key, *shown}, EDGE_STYLES):
-        if key in (source, target) or rtype in _USES:
-            out.edge(source, target, EDGE_STYLES[rtype], rtype)
-    # The entity page shows the legend (see legend()): one per map would cost a quarter
-    # of each map's layout time and bytes, on every entity.
-    out.legend_on_page = True
-    return out.source("neighbourhood")
+    return shown, len(ranked) - len(shown)
+
+
+def _forward(rtype: str) -> str:
+    return rtype if rtype in EDGE_STYLES else rel.REVERSE.get(rtype, "")
+
+
+def _neighbourhood_styles(index: Index, key: str, shown: list[str]) -> set[str]:
+    """The relation types :func:`_neighbourhood_edges` would draw, found without listing
+    the edges: the entity's own, then uses between the others until all three are found
+    (a team or system among them can have thousands of edges)."""
+    keep = set(shown)
+    found = {_forward(r) for t, r in index.edges(key) if t in keep and _forward(r) in EDGE_STYLES}
+    missing = set(_USES) - found
+    for node in shown:
+        if not missing:
+            break
+        for target, rtype in index.edges(node):
+            if _forward(rtype) in missing and (target in keep or target == key):
+                found.add(_forward(rtype))
+                missing.discard(_forward(rtype))
+    return found
+
+
+def _neighbourhood_edges(index: Index, key: str, shown: list[str]) -> Edges:
+    return [
+        (source, target, rtype)
+        for source, target, rtype in index.edges_among({key, *shown}, EDGE_STYLES)
+        if key in (source, target) or rtype in _USES
+    ]
 
 
 def _neighbours(index: Index, key: str) -> dict[str, int]:
@@ -288,6 +309,7 @@ def system_dot(
     max_parts: int = 40,
     max_outside: int = 16,
     max_edges: int = 120,
+    into: list[_Map] | None = None,
 ) -> str:
     """A system's parts, how they use each other and what they need from outside. Past
     ``max_parts`` parts or ``max_outside`` outside needs, the most connected are drawn
@@ -325,6 +347,8 @@ def system_dot(
     for source, target, rtype in edges[:max_edges]:
         out.edge(source, target, EDGE_STYLES[rtype], "")
     note = f"{max_edges} of {len(edges)} links shown" if len(edges) > max_edges else ""
+    if into is not None:
+        into.append(out)
     return out.source("system", label=note, fontsize="11") if note else out.source("system")
 
 
@@ -342,7 +366,9 @@ def _system_of(index: Index, key: str) -> str | None:
     return rel.system_of(key, lambda node: index.targets(node, rel.PART_OF))[0]
 
 
-def domain_dot(entities: Catalog | Index, key: str, *, max_per_system: int = 8) -> str:
+def domain_dot(
+    entities: Catalog | Index, key: str, *, max_per_system: int = 8, into: list[_Map] | None = None
+) -> str:
     """A domain's systems as clusters of (at most ``max_per_system``) parts."""
     index = Index.of(entities)
     key = key.lower()
@@ -361,6 +387,8 @@ def domain_dot(entities: Catalog | Index, key: str, *, max_per_system: int = 8) 
     for source, target, rtype in index.edges_among(shown, _USES):
         out.edge(source, target, EDGE_STYLES[rtype], "")
     label = dot_text(f"Domain: {title_of(catalog, key)}")
+    if into is not None:
+        into.append(out)
     return out.source("domain", label=label, labelloc="t", fontsize="14")
 
 
@@ -371,7 +399,9 @@ def _count(index: Index, hidden: list[str]) -> str:
     return f"+{len(hidden)} more\\n{words}" if hidden else "no parts yet"
 
 
-def overview_dot(entities: Catalog | Index, *, max_edges: int = 60) -> str:
+def overview_dot(
+    entities: Catalog | Index, *, max_edges: int = 60, into: list[_Map] | None = None
+) -> str:
     """Domains as clusters of systems, and the ``max_edges`` strongest links between
     systems (``dot`` needs minutes for a thousand edges)."""
     index = Index.of(entities)
@@ -393,6 +423,8 @@ def overview_dot(entities: Catalog | Index, *, max_edges: int = 60) -> str:
         out.edge(source, target, SYSTEM_LINK, str(count), penwidth=str(1 + min(count, 8) / 4))
     note = f"The {max_edges} strongest of {len(links)} links" if len(links) > max_edges else ""
     attrs = {"rankdir": "TB", "newrank": "true", "ranksep": "0.7", "nodesep": "0.5"}
+    if into is not None:
+        into.append(out)
     return out.source("overview", **attrs, label=note, fontsize="11")
 
 
@@ -410,3 +442,31 @@ def _system_links(index: Index, systems: list[str]) -> Counter[tuple[str, str]]:
             found = (home.get(need) or _system_of(index, need) for need in sorted(set(needs)))
             links.update((system, other) for other in found if other not in (None, system))
     return links
+
+
+def map_dot(index: Index, key: str, into: list[_Map] | None = None) -> str:
+    """The map drawn for ``key`` (``""``: the organisation overview): systems and domains
+    get their own kind of map, other entities their neighbourhood."""
+    if not key:
+        return overview_dot(index, into=into)
+    kind = key.split(":", 1)[0]
+    if kind == "system":
+        return system_dot(index, key, into=into)
+    if kind == "domain":
+        return domain_dot(index, key, into=into)
+    return neighbourhood_dot(index, key, into=into)
+
+
+def legend_of(index: Index, key: str) -> tuple[frozenset[str], frozenset[Style]]:
+    """What the map of ``key`` draws, for the legend beside it: the node looks (keys of
+    ``KIND_STYLES`` and ``LEGEND_ONLY``) and the line styles. Works the map out again
+    without laying it out (a fraction of its cost: Graphviz is the rest)."""
+    kind = key.split(":", 1)[0]
+    if key and kind not in ("system", "domain"):  # most maps: no need to write the DOT
+        key = key.lower()
+        shown, _ = _neighbourhood(index, key, NEIGHBOURS)
+        looks = frozenset(index.look(node)[0] for node in {key, *shown})
+        return looks, frozenset(EDGE_STYLES[t] for t in _neighbourhood_styles(index, key, shown))
+    drawn: list[_Map] = []
+    map_dot(index, key, into=drawn)
+    return frozenset(drawn[0].kinds), frozenset(drawn[0].edge_styles)

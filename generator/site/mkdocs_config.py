@@ -55,8 +55,8 @@ def build_config(
         nav=nav,
         markdown_extensions=MARKDOWN_EXTENSIONS,  # the set TechDocs pages are checked with
         plugins=["search"],
-        extra_css=["assets/portal.css"],
-        extra_javascript=["assets/portal.js"],
+        extra_css=["assets/portal.css", "assets/portal-pages.css", "assets/portal-icons.css"],
+        extra_javascript=["assets/portal.js", "assets/catalog.js"],
         validation={"nav": {"omitted_files": "ignore", "not_found": "warn"}},
     )
     # Material's header fetches stars and releases from the GitHub API when repo_url is

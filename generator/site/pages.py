@@ -9,7 +9,7 @@ Contexts are plain data built from the catalog and the graph; templates in
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import jinja2
@@ -19,7 +19,9 @@ from generator.catalog import Catalog
 from generator.model import relations as rel
 from generator.model.entity import Entity
 from generator.process import Revision
-from generator.site import apidocs, badges, map_styles, paths
+from generator.site import badges, catalog_table, map_styles, maps, paths
+from generator.site import contents as listing
+from generator.site.apiref import section as apiref
 from generator.site.render import prose_text, safe_url
 from generator.site.shell import ShellPage
 
@@ -37,6 +39,7 @@ KIND_ABOUT = {
 }
 """What each kind is, in the order kinds are shown (other kinds follow, sorted)."""
 _KIND_RANK = {kind.lower(): i for i, kind in enumerate(KIND_ABOUT)}
+_KIND_NAMES = {kind.lower(): kind for kind in KIND_ABOUT}
 
 RELATION_LABELS = {
     rel.OWNED_BY: "Owned by",
@@ -56,15 +59,6 @@ RELATION_LABELS = {
 }
 
 
-CONTENTS = {
-    "Group": (rel.OWNER_OF, "Owns"),
-    "User": (rel.OWNER_OF, "Owns"),
-    "System": (rel.HAS_PART, "Parts"),
-    "Domain": (rel.HAS_PART, "Parts"),
-}
-"""Kinds whose page lists one relation as a table of what it holds (shown there, not
-again under Relations): a team's software, a system's components, APIs and resources."""
-_SHORT = 160  # characters of a description in a contents table
 _OWNERS_SHOWN = 12  # on the home page
 
 
@@ -92,6 +86,11 @@ class SiteContext:
     """The catalog's history (a :class:`generator.site.history.HistoryView`), if read."""
     metrics: Any = None
     """:class:`generator.metrics.analysis.Metrics`, for scorecard levels on entity pages."""
+    map_index: Any = None
+    """The catalog as maps read it (:class:`generator.site.maps.Index`), if built."""
+    apis: dict[str, Any] = field(default_factory=dict)
+    """API definitions read by validation (:func:`generator.site.apiref.check`), by
+    entity key; others are read when their page is rendered."""
 
 
 def kinds_present(catalog: Catalog) -> list[str]:
@@ -102,8 +101,9 @@ def kinds_present(catalog: Catalog) -> list[str]:
 
 def _link(site: SiteContext, key: str, from_page: str) -> Link:
     entity = site.catalog.get(key)
-    if entity is None:
-        return Link(key, key, key.split(":", 1)[0], None)
+    if entity is None:  # dangling: the kind its ref names, spelled as the kind is
+        kind = key.split(":", 1)[0]
+        return Link(key, key, _KIND_NAMES.get(kind, kind), None)
     return Link(key, entity.title, entity.kind, paths.relative(from_page, paths.entity_url(key)))
 
 
@@ -132,11 +132,11 @@ def _system_and_domain(
 
 
 def _relations(
-    site: SiteContext, entity: Entity, page: str, skip: str | None
+    site: SiteContext, entity: Entity, page: str, skip: set[str]
 ) -> list[tuple[str, list[Link]]]:
     grouped: dict[str, list[Link]] = {}
     for relation in entity.relations:
-        if relation.type == skip:
+        if relation.type in skip:
             continue
         grouped.setdefault(relation.type, []).append(_link(site, relation.target, page))
     order = list(RELATION_LABELS)
@@ -146,45 +146,6 @@ def _relations(
             grouped.items(), key=lambda kv: (order.index(kv[0]) if kv[0] in order else 99, kv[0])
         )
     ]
-
-
-@dataclass(frozen=True)
-class ContentRow:
-    """One entity in a contents table."""
-
-    link: Link
-    kind: str
-    type: str
-    lifecycle: str
-    description: str
-
-
-def _contents(site: SiteContext, entity: Entity, page: str) -> dict[str, Any] | None:
-    """The table of what a group owns or a system holds, by kind, then title."""
-    if entity.kind not in CONTENTS:
-        return None
-    relation, title = CONTENTS[entity.kind]
-    rows = []
-    for key in entity.related(relation):
-        target, link = site.catalog.get(key), _link(site, key, page)
-        spec = target.spec if target else {}
-        text = prose_text(target.description) if target else ""
-        short = text if len(text) <= _SHORT else text[: _SHORT - 1] + "…"
-        kind = target.kind if target else link.kind
-        lifecycle = _str(spec.get("lifecycle"))
-        rows.append(ContentRow(link, kind, _str(spec.get("type")), lifecycle, short))
-    if not rows:
-        return None
-    rows.sort(key=lambda r: (_KIND_RANK.get(r.kind.lower(), 99), r.kind, r.link.title.lower()))
-    columns = [c for c in ("type", "lifecycle", "description") if any(getattr(r, c) for r in rows)]
-    anchor = paths.listing_anchor(entity.kind)[1:]  # maps' "N more" nodes link here
-    return {
-        "title": title,
-        "anchor": anchor,
-        "relation": relation,
-        "rows": rows,
-        "columns": columns,
-    }
 
 
 def _source(site: SiteContext, entity: Entity) -> dict[str, Any]:
@@ -201,7 +162,7 @@ def _source(site: SiteContext, entity: Entity) -> dict[str, Any]:
     }
 
 
-def entity_context(site: SiteContext, entity: Entity, extra: dict[str, str]) -> dict[str, Any]:
+def entity_context(site: SiteContext, entity: Entity) -> dict[str, Any]:
     """Everything the entity template shows."""
     page = paths.entity_page(entity.key)
     system, domain, through = _system_and_domain(site, entity)
@@ -211,7 +172,11 @@ def entity_context(site: SiteContext, entity: Entity, extra: dict[str, str]) -> 
     )
     links = entity.metadata.get("links")
     techdocs = site.techdocs.get(entity.key)
-    contents = _contents(site, entity, page)
+    contents = listing.contents(site.catalog, entity, lambda k: _link(site, k, page), _KIND_RANK)
+    # A team's members are listed near the top (who to ask), not again under Relations.
+    members = [_link(site, k, page) for k in entity.related(rel.HAS_MEMBER)]
+    shown = {contents["relation"]} if contents else set()
+    shown |= {rel.HAS_MEMBER} if members else set()
     return {
         "e": entity,
         "json": paths.relative(page, paths.entity_json(entity.key)),
@@ -223,23 +188,20 @@ def entity_context(site: SiteContext, entity: Entity, extra: dict[str, str]) -> 
         "system_through": _link(site, through, page) if through else None,
         "domain": _link(site, domain, page) if domain else None,
         "tags": [t for t in entity.metadata.get("tags") or [] if isinstance(t, str)],
-        "links": [
-            {"url": safe_url(x.get("url")), "title": _str(x.get("title")) or _str(x.get("url"))}
-            for x in (links if isinstance(links, list) else [])
-            if isinstance(x, dict)
-        ],
+        "tag_links": _tags(entity, page),
+        "links": badges.links(links, site.catalog.config.site, site.techdocs, page),
         "badges": found_badges,
         "annotations": other_annotations,
         "labels": sorted(
             (k, v) for k, v in (entity.metadata.get("labels") or {}).items() if isinstance(v, str)
         ),
         "contents": contents,
-        "relations": _relations(site, entity, page, contents["relation"] if contents else None),
+        "relations": _relations(site, entity, page, shown),
+        "members": members,
         "map": paths.relative(page, paths.entity_map(entity.key))
         if entity.key in site.maps
         else None,
-        "legend": entity.kind not in ("System", "Domain"),  # their maps carry their own
-        "definition": apidocs.definition(entity, extra),
+        "definition": None,  # filled in by render_entities (it may add pages)
         "techdocs": paths.relative(page, techdocs[: -len("index.md")]) if techdocs else None,
         "source": _source(site, entity),
         "profile": _profile(entity),
@@ -277,6 +239,12 @@ def _profile(entity: Entity) -> dict[str, str]:
     return out
 
 
+def _tags(entity: Entity, page: str) -> list[tuple[str, str]]:
+    """Tags with a link to the catalog table filtered to each."""
+    tags = [t for t in entity.metadata.get("tags") or [] if isinstance(t, str)]
+    return [(t, catalog_table.tag_url(page, t)) for t in tags]
+
+
 def _str(value: Any) -> str:
     return value if isinstance(value, str) else ""
 
@@ -293,7 +261,7 @@ def _row(site: SiteContext, entity: Entity, page: str) -> dict[str, Any]:
         "lifecycle": _str(entity.spec.get("lifecycle")),
         "owner": _link(site, owner, page) if owner else None,
         "system": _link(site, system, page) if system else None,
-        "tags": [t for t in entity.metadata.get("tags") or [] if isinstance(t, str)],
+        "tag_links": _tags(entity, page),
     }
 
 
@@ -381,6 +349,12 @@ def render_pages(env: jinja2.Environment, site: SiteContext) -> dict[str, str]:
     return out
 
 
+def render_catalog_table(env: jinja2.Environment, site: SiteContext) -> str:
+    """Every entity in one filterable table, for the catalog's landing page."""
+    kinds = kinds_present(site.catalog)
+    return catalog_table.render(env, site, lambda key, page: _link(site, key, page), kinds)
+
+
 def render_kinds(env: jinja2.Environment, site: SiteContext) -> list[ShellPage]:
     """One index per kind: a table of its entities, filterable in the browser. Left
     out of search: every entity has its own entry, and a row matching each query
@@ -397,24 +371,43 @@ def render_kinds(env: jinja2.Environment, site: SiteContext) -> list[ShellPage]:
     return out
 
 
+class Legends:
+    """The legend beside each map, listing what that map draws; rendered once per
+    combination (a catalog has few)."""
+
+    def __init__(self, env: jinja2.Environment, site: SiteContext) -> None:
+        self.template = env.get_template("_legend.html.j2")
+        self.index = site.map_index or maps.Index(site.catalog)
+        self.done: dict[Any, Markup] = {}
+
+    def of(self, key: str) -> Markup:
+        """The legend of ``key``'s map (``""``: the organisation's)."""
+        look = maps.legend_of(self.index, key)
+        if look not in self.done:
+            self.done[look] = Markup(self.template.render(legend=map_styles.legend(*look)))
+        return self.done[look]
+
+
 def render_entities(
     env: jinja2.Environment, site: SiteContext
 ) -> tuple[list[ShellPage], dict[str, str]]:
     """Every entity page (put into the theme's shell after MkDocs, see shell.py), and
     the files they link to (long API definitions), by site path."""
     template = env.get_template("entity.html.j2")
-    legend = env.get_template("_legend.html.j2").render(legend=map_styles.legend())
-    common = {"legend_html": Markup(legend)}
+    legends = Legends(env, site)
     out: list[ShellPage] = []
     extra: dict[str, str] = {}
     for entity in site.catalog:
-        ctx = entity_context(site, entity, extra)
+        ctx = entity_context(site, entity)
+        ctx["legend_html"] = legends.of(entity.key) if ctx["map"] else None
+        ctx["definition"], parts = apiref.build(env, entity, site.apis.get(entity.key), extra)
+        out += parts
         out.append(
             ShellPage(
                 paths.entity_url(entity.key),
                 entity.title,
                 prose_text(entity.description),  # the meta description: text, not Markdown
-                template.render(**common, **ctx),
+                template.render(**ctx),
                 _search_text(ctx),
             )
         )

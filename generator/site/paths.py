@@ -66,7 +66,7 @@ def kind_url(kind: str) -> str:
 
 LISTING = {"group": "owns", "user": "owns", "system": "parts", "domain": "parts"}
 """Entity pages of these kinds list what they own, or their parts, in a section of its
-own (anchor as given; see pages.CONTENTS); other pages list related entities under
+own (anchor as given; see contents.CONTENTS); other pages list related entities under
 Relations."""
 
 
