@@ -55,7 +55,7 @@ def build_config(
         nav=nav,
         markdown_extensions=MARKDOWN_EXTENSIONS,  # the set TechDocs pages are checked with
         plugins=["search"],
-        extra_css=["assets/portal.css"],
+        extra_css=["assets/portal.css", "assets/search.css"],
         extra_javascript=["assets/portal.js"],
         validation={"nav": {"omitted_files": "ignore", "not_found": "warn"}},
     )

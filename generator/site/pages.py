@@ -19,7 +19,7 @@ from generator.catalog import Catalog
 from generator.model import relations as rel
 from generator.model.entity import Entity
 from generator.process import Revision
-from generator.site import apidocs, badges, map_styles, paths
+from generator.site import apidocs, badges, map_styles, paths, search
 from generator.site.render import prose_text, safe_url
 from generator.site.shell import ShellPage
 
@@ -415,16 +415,7 @@ def render_entities(
                 entity.title,
                 prose_text(entity.description),  # the meta description: text, not Markdown
                 template.render(**common, **ctx),
-                _search_text(ctx),
+                search.entity_entry(ctx),
             )
         )
     return out, extra
-
-
-def _search_text(ctx: dict[str, Any]) -> str:
-    """What search finds an entity by: name, ref, kind, type, lifecycle, owner, system,
-    domain, tags and description."""
-    e: Entity = ctx["e"]
-    links = [ctx[k].title for k in ("owner", "system", "domain") if ctx[k] is not None]
-    words = [e.name, e.ref.display, e.kind, ctx["spec_type"], ctx["lifecycle"], *links]
-    return " ".join(w for w in [*words, *ctx["tags"], prose_text(e.description)] if w)

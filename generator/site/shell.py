@@ -17,12 +17,12 @@ theme that changes them fails the build with a message, never a silently broken 
 from __future__ import annotations
 
 import html
-import json
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 from generator.errors import BuildError
+from generator.site.search import SearchEntry, write_index
 from generator.writing import write_files
 
 SHELL_DIRS = ("kinds/_portal", "catalog/_portal/shell/page", "catalog/_portal-history/s/p/h")
@@ -33,7 +33,6 @@ TITLE = "PORTALSHELLTITLEQ7"
 DESCRIPTION = "PORTALSHELLDESCRIPTIONQ7"
 _ARTICLE = '<article class="md-content__inner md-typeset">'
 _ARTICLE_END = "</article>"
-SEARCH_INDEX = "search/search_index.json"
 
 
 def shell_markdown() -> str:
@@ -57,9 +56,8 @@ class ShellPage:
     description: str
     body: str
     """The article's HTML, escaped by its template."""
-    search_text: str | None
-    """Plain text for search (for entities: name, kind, type, owner, system, tags,
-    description); None keeps the page out of search."""
+    search: SearchEntry | None
+    """What search finds the page by (entities); None keeps the page out of search."""
 
 
 @dataclass(frozen=True)
@@ -106,22 +104,8 @@ def write_pages(site: Path, pages: list[ShellPage]) -> None:
             raise BuildError(f"no page shell is as deep as {entry.url}")  # a bug in paths
         files[f"{entry.url}index.html"] = shell.page(entry)
     write_files(site, files)
-    _index(site, [entry for entry in pages if entry.search_text is not None])
+    write_index(site, pages)
 
 
 def _depth(url: str) -> int:
     return len([part for part in url.split("/") if part])
-
-
-def _index(site: Path, pages: list[ShellPage]) -> None:
-    path = site / SEARCH_INDEX
-    try:
-        index = json.loads(path.read_text(encoding="utf-8"))
-        docs = index["docs"]
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise BuildError(f"cannot add entity pages to the search index {path} ({exc})") from exc
-    docs += [
-        {"location": p.url, "title": p.title, "text": html.escape(p.search_text or "")}
-        for p in pages
-    ]
-    path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), "utf-8")

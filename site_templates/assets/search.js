@@ -1,0 +1,18 @@
+// Search ranks with the portal's own worker (search-worker.js; generator/site/search.py
+// says why). This runs before the theme's script, which reads the worker's address from
+// its configuration: point it at ours.
+(function () {
+  "use strict";
+  var config = document.getElementById("__config");
+  var script = document.currentScript;
+  if (!config || !script || !script.src) { return; }
+  try {
+    var data = JSON.parse(config.textContent);
+    if (data.search) {
+      data.search = new URL("search-worker.js", script.src).href;
+      config.textContent = JSON.stringify(data);
+    }
+  } catch (err) {
+    // A configuration the theme cannot read either: leave it to the theme to report.
+  }
+})();
