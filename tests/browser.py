@@ -146,7 +146,14 @@ def watch(page: Any, origin: str) -> list[str]:
     page.on("requestfinished", lambda request: pending.discard(request))
     page.on("requestfailed", failed)
     page.on("response", answered)
-    page.on("console", lambda m: m.type == "error" and problems.append(f"console: {m.text}"))
+
+    def logged(message: Any) -> None:
+        # "Failed to load resource" repeats a failure or HTTP error counted above (or the
+        # 404 page's own status, which is what it is for).
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            problems.append(f"console: {message.text}")
+
+    page.on("console", logged)
     page.on("pageerror", lambda e: problems.append(f"pageerror: {e}"))
     return problems
 

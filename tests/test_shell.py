@@ -45,7 +45,7 @@ def test_entity_pages_are_the_shell_with_title_description_and_body(tmp_path):
         "<html><head><title>A &lt;b&gt;&quot;title&quot;&lt;/b&gt; - Portal</title>"
         '<meta name="description" content="Desc &lt;script&gt;"></head><body>'
         '<span class="md-ellipsis">A &lt;b&gt;&quot;title&quot;&lt;/b&gt;</span>'
-        '<article class="md-content__inner md-typeset"><h1>Body</h1></article>'
+        '<article class="md-content__inner md-typeset"><h1 id="portal-title">Body</h1></article>'
         "<footer>Built from commit abc</footer></body></html>"
     )
     assert not (site / "catalog" / "_portal").exists()

@@ -29,6 +29,7 @@ from generator.site import (
     docs_pages,
     drawing,
     golden_paths,
+    map_text,
     mkdocs_config,
     pages,
     paths,
@@ -291,7 +292,7 @@ def _render(
         out.site_files.update(api.render_api(catalog, revision))
         for folder in shell.SHELL_DIRS:
             docs[folder + "/index.md"] = shell.shell_markdown()
-        docs[paths.ORG_MAP] = env.get_template("maps.md.j2").render()
+        docs[paths.ORG_MAP] = env.get_template("maps.md.j2").render(**map_text.overview(context))
         if sites:
             titles = {site.key: site.site_name for site in sites}
             counts = {site.key: len(site.in_order) for site in sites}

@@ -19,7 +19,7 @@ from generator.catalog import Catalog
 from generator.model import relations as rel
 from generator.model.entity import Entity
 from generator.process import Revision
-from generator.site import apidocs, badges, map_styles, paths, search
+from generator.site import apidocs, badges, map_styles, map_text, paths, search
 from generator.site.render import prose_text, safe_url
 from generator.site.shell import ShellPage
 
@@ -409,6 +409,7 @@ def render_entities(
     extra: dict[str, str] = {}
     for entity in site.catalog:
         ctx = entity_context(site, entity, extra)
+        ctx["through"] = map_text.through(site.catalog, entity.key, paths.entity_page(entity.key))
         out.append(
             ShellPage(
                 paths.entity_url(entity.key),

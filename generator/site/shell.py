@@ -32,6 +32,8 @@ are DNS labels, so no kind or namespace can be named ``_portal``)."""
 TITLE = "PORTALSHELLTITLEQ7"
 DESCRIPTION = "PORTALSHELLDESCRIPTIONQ7"
 _ARTICLE = '<article class="md-content__inner md-typeset">'
+_SKIP = f'href="#{TITLE.lower()}"'  # the theme's skip link, to the shell's heading
+SKIP_TARGET = "portal-title"
 _ARTICLE_END = "</article>"
 
 
@@ -84,11 +86,15 @@ class Shell:
         return cls(text[: start + len(_ARTICLE)], text[end:])
 
     def page(self, entry: ShellPage) -> str:
-        """The shell with one entity's title, description and body."""
+        """The shell with one entity's title, description and body. The theme's skip
+        link pointed at the shell's heading: it now points at the page's own, the first
+        ``<h1>`` of the body (every page template starts with one)."""
         title = html.escape(entry.title, quote=True)
         description = html.escape(" ".join(entry.description.split()), quote=True)
         head = self.head.replace(TITLE, title).replace(DESCRIPTION, description)
-        return head + entry.body + self.tail.replace(TITLE, title)
+        head = head.replace(_SKIP, f'href="#{SKIP_TARGET}"', 1)
+        body = entry.body.replace("<h1>", f'<h1 id="{SKIP_TARGET}">', 1)
+        return head + body + self.tail.replace(TITLE, title)
 
 
 def write_pages(site: Path, pages: list[ShellPage]) -> None:

@@ -231,18 +231,19 @@ function item(e, q, score, body) {
   var terms = {};
   q.words.forEach(function (w) { terms[w] = startsAny(e.allWords, w) > 0; });
   var text = body === undefined ? "" : body;
-  return {
-    location: e.doc.location, title: highlight(e.title, q), text: text,
-    tags: e.tags.length ? e.tags.map(escape) : undefined, score: score, terms: terms
-  };
+  return { location: e.doc.location, title: highlight(e.title, q), text: text, score: score, terms: terms };
 }
 
 function teaser(e, best, q) {
   var line = "<p class=\"portal-hit-meta\">" + meta(e) + "</p>";
   var source = e.p.n ? e.text : (best.text || e.text || (e.lead ? e.lead.text : ""));
-  if (!source) { return line; }
-  var text = e.p.n ? highlight(source, q) : excerpt(source, q);
-  return line + "<p class=\"portal-hit-text\">" + text + "</p>";
+  var text = !source ? "" : "<p class=\"portal-hit-text\">" +
+    (e.p.n ? highlight(source, q) : excerpt(source, q)) + "</p>";
+  // Tags as text, not the theme's tag list: a <nav> per hit, landmarks without names.
+  var tags = e.tags.length ? "<p class=\"portal-hit-tags\">" + e.tags.map(function (t) {
+    return "<span class=\"portal-hit-tag\">" + highlight(t, q) + "</span>";
+  }).join(" ") + "</p>" : "";
+  return line + text + tags;
 }
 
 function search(query) {

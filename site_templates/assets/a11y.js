@@ -1,0 +1,32 @@
+// Accessibility fixes the theme's templates leave no place for. No dependencies, no
+// network.
+(function () {
+  "use strict";
+  // The search dialog gets a name.
+  var dialog = document.querySelector(".md-search[role='dialog']");
+  if (dialog && !dialog.hasAttribute("aria-label")) {
+    dialog.setAttribute("aria-label", "Search the portal");
+  }
+  // A Markdown table must have a header row; a key-value table in docs leaves it empty
+  // ("| | |"): an empty row on screen, and headers a screen reader cannot name.
+  document.querySelectorAll(".md-typeset table > thead").forEach(function (head) {
+    if (!head.textContent.trim() && !head.querySelector("img, svg")) {
+      head.remove();
+    }
+  });
+  // Material adds a <nav> of buttons (copy) to each code block as it scrolls into view:
+  // navigation landmarks need names that tell them apart.
+  function codeNavs(root) {
+    root.querySelectorAll("nav.md-code__nav:not([aria-label])").forEach(function (nav) {
+      var all = root.querySelectorAll("pre");
+      var at = Array.prototype.indexOf.call(all, nav.closest("pre")) + 1;
+      nav.setAttribute("aria-label", "Code block " + (at || "") + " actions");
+    });
+  }
+  var content = document.querySelector(".md-content");
+  if (content && window.MutationObserver) {
+    codeNavs(content);
+    new MutationObserver(function () { codeNavs(content); })
+      .observe(content, { childList: true, subtree: true });
+  }
+})();
