@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from generator import clock
 from generator.catalog import Catalog
@@ -37,7 +38,7 @@ from generator.site import (
     techdocs,
 )
 from generator.site.history import CHANGELOG, HistoryView
-from generator.site.render import environment
+from generator.site.render import environment, safe_url
 from generator.writing import (
     move_into,
     run_mkdocs,
@@ -230,13 +231,27 @@ def _add_techdocs(
     root = catalog.config.root.resolve()
     for site in sites:
         entity = catalog.get(site.key)
-        published = docs_pages.publish(site, entity.title if entity else "")
+        title = entity.title if entity else ""
+        published = docs_pages.publish(
+            site, title, edit_url=_edit_url(catalog, site.docs_dir), entities=catalog.entities
+        )
         out.docs.update({f"docs/{path}": data for path, data in published.items()})
         base = paths.techdocs_dir(site.key)
         for rel in site.files:
             real = site.docs_dir / rel
             sources[f"{base}/{rel}"] = os.path.relpath(real, root)
     return sources
+
+
+def _edit_url(catalog: Catalog, docs_dir: Path) -> str | None:
+    """Where a docs folder is edited in the repository (None outside it, or without a
+    repository URL)."""
+    repo, branch = catalog.config.site.repo_url, catalog.config.site.edit_branch
+    root = catalog.config.root.resolve()
+    folder = docs_dir.resolve()
+    if not repo or not folder.is_relative_to(root):
+        return None
+    return safe_url(f"{repo}/edit/{quote(branch)}/{quote(folder.relative_to(root).as_posix())}")
 
 
 @dataclass
