@@ -158,6 +158,33 @@ def watch(page: Any, origin: str) -> list[str]:
     return problems
 
 
+TRACK_SEARCH = """(() => {
+  const Base = window.Worker;
+  const seen = window.__portalSearch = { sent: [], answered: 0 };
+  window.Worker = function (url, options) {
+    const worker = new Base(url, options);
+    const post = worker.postMessage.bind(worker);
+    worker.postMessage = (message, ...rest) => {
+      if (message && message.type === 2) { seen.sent.push(message.data); }
+      return post(message, ...rest);
+    };
+    worker.addEventListener("message", (event) => {
+      if (event.data && event.data.type === 3) { seen.answered += 1; }
+    });
+    return worker;
+  };
+})();"""
+"""An init script counting the queries the page sends the search worker and the results
+it gets back (the theme renders a result as it arrives): a test can then wait for the
+answer to the last query, not for a pause that a busy machine may not keep."""
+
+ANSWERED = """query => {
+  const seen = window.__portalSearch;
+  return !!seen && seen.sent.length > 0 && seen.sent[seen.sent.length - 1] === query
+    && seen.answered === seen.sent.length;
+}"""
+
+
 def axe(page: Any, **options: Any) -> list[dict[str, Any]]:
     """axe-core's violations on the page as it is now (every rule, every impact)."""
     if not AXE.is_file():

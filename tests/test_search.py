@@ -19,7 +19,17 @@ from typing import Any
 import pytest
 
 from tests import prefix_catalog
-from tests.browser import ARTIFACTS, DESKTOP, PHONE, chromium, need_chromium, serve, watch
+from tests.browser import (
+    ANSWERED,
+    ARTIFACTS,
+    DESKTOP,
+    PHONE,
+    TRACK_SEARCH,
+    chromium,
+    need_chromium,
+    serve,
+    watch,
+)
 from tests.conftest import REPO
 
 WORKER = REPO / "site_templates" / "assets" / "search-worker.js"
@@ -165,23 +175,6 @@ def test_hits_are_escaped_whatever_the_index_holds(tmp_path):
 
 # --- typed in Chromium -------------------------------------------------------------------
 
-_SETTLED = """() => {
-  const list = document.querySelector(".md-search-result__list");
-  const meta = document.querySelector(".md-search-result__meta");
-  if (!list || !meta || (!list.children.length && !/No matching/.test(meta.textContent))) {
-    window.__portalSeen = undefined;
-    return false;
-  }
-  const first = list.firstElementChild;
-  const seen = [meta.textContent, list.innerHTML.length, first && first.textContent].join("|");
-  const now = performance.now();
-  if (window.__portalSeen !== seen) {
-    window.__portalSeen = seen;
-    window.__portalAt = now;
-    return false;
-  }
-  return now - window.__portalAt > 150;
-}"""
 _HITS = """base => Array.from(document.querySelectorAll(".md-search-result__item")).map(item => {
   const link = item.querySelector("a.md-search-result__link");
   const url = new URL(link.href);
@@ -194,14 +187,15 @@ _HITS = """base => Array.from(document.querySelectorAll(".md-search-result__item
 
 
 def typed(page: Any, base: str, query: str) -> list[dict[str, str]]:
-    """Type ``query`` into the search box as a user does; the hits once they settle."""
+    """Type ``query`` into the search box as a user does; the hits, once the theme
+    shows the answer to it."""
     box = page.locator("input.md-search__input")
     opener = page.locator("label.md-header__button[for='__search']")
     if not page.evaluate("document.getElementById('__search').checked"):
         (opener if opener.is_visible() else box).click()  # a phone's box opens from a button
     box.fill("")
     page.keyboard.type(query, delay=10)
-    page.wait_for_function(_SETTLED, timeout=8000)
+    page.wait_for_function(ANSWERED, arg=query, timeout=8000)
     hits: list[dict[str, str]] = page.evaluate(_HITS, base)
     return hits
 
@@ -217,6 +211,7 @@ def browser():
 def org(example_site, browser):
     with serve(example_site) as base:
         page = browser.new_page(viewport=DESKTOP)
+        page.add_init_script(script=TRACK_SEARCH)
         page.problems = watch(page, base)
         page.goto(base)
         yield page, base
@@ -292,6 +287,7 @@ def test_typed_queries_on_shared_prefixes(prefix_site, browser):
     site, _ = prefix_site
     with serve(site) as base:
         page = browser.new_page(viewport=PHONE)
+        page.add_init_script(script=TRACK_SEARCH)
         problems = watch(page, base)
         page.goto(base)
         cases = {
