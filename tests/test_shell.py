@@ -121,4 +121,4 @@ def test_kind_pages_take_the_shallow_shell_and_stay_out_of_search(tmp_path):
     docs = json.loads((site / search.SEARCH_INDEX).read_text())["docs"]
     assert [d["location"] for d in docs] == ["", "catalog/default/component/x/"]
     with pytest.raises(BuildError, match="no page shell"):
-        shell.write_pages(_site(tmp_path / "again"), [shell.ShellPage("a/", "A", "", "", None)])
+        shell.write_pages(_site(tmp_path / "again"), [shell.ShellPage("a/b/c/", "A", "", "", None)])

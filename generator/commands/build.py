@@ -32,6 +32,7 @@ from generator.site import (
     golden_paths,
     map_text,
     mkdocs_config,
+    not_found,
     pages,
     paths,
     shell,
@@ -202,6 +203,7 @@ def _build(
             move_into(rendered, staged)
         with stages.stage(f"writing {len(out.pages)} entity and index pages and their files"):
             shell.write_pages(staged, out.pages)
+            not_found.finish(staged, catalog.config.site.site_url)
             write_files(staged, out.site_files)
         if out.maps is not None:  # last: the workers draw on while pages are written
             with stages.stage(f"finishing maps for {len(catalog)} entities"):
@@ -299,6 +301,7 @@ def _render(
         docs.update(pages.render_pages(env, context))
         entities, extra = pages.render_entities(env, context)
         out.pages = pages.render_kinds(env, context) + entities
+        out.pages.append(not_found.page(env, docs=bool(sites)))
         if view is not None:
             out.pages += view.pages(env)
             if view.history.changes:

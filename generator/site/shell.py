@@ -25,10 +25,17 @@ from generator.errors import BuildError
 from generator.site.search import SearchEntry, write_index
 from generator.writing import write_files
 
-SHELL_DIRS = ("kinds/_portal", "catalog/_portal/shell/page", "catalog/_portal-history/s/p/h")
-"""Two folders deep like ``kinds/<kind>``, four like ``catalog/<namespace>/<kind>/<name>``,
-five like an entity's ``.../<name>/history`` (kinds have no underscore, and namespaces
-are DNS labels, so no kind or namespace can be named ``_portal``)."""
+NOT_FOUND_DIR = "_portal-404"
+SHELL_DIRS = (
+    NOT_FOUND_DIR,
+    "kinds/_portal",
+    "catalog/_portal/shell/page",
+    "catalog/_portal-history/s/p/h",
+)
+"""One folder deep for the 404 page (not_found.py), two like ``kinds/<kind>``, four like
+``catalog/<namespace>/<kind>/<name>``, five like an entity's ``.../<name>/history``
+(kinds have no underscore, and namespaces are DNS labels, so no kind or namespace can be
+named ``_portal``)."""
 TITLE = "PORTALSHELLTITLEQ7"
 DESCRIPTION = "PORTALSHELLDESCRIPTIONQ7"
 _ARTICLE = '<article class="md-content__inner md-typeset">'

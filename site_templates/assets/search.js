@@ -1,6 +1,7 @@
 // Search ranks with the portal's own worker (search-worker.js; generator/site/search.py
 // says why). This runs before the theme's script, which reads the worker's address from
-// its configuration: point it at ours.
+// its configuration: point it at ours. The theme resolves its base against the page's
+// address, not a <base>: the 404 page has one (not_found.py), so resolve it here.
 (function () {
   "use strict";
   var config = document.getElementById("__config");
@@ -10,8 +11,11 @@
     var data = JSON.parse(config.textContent);
     if (data.search) {
       data.search = new URL("search-worker.js", script.src).href;
-      config.textContent = JSON.stringify(data);
     }
+    if (document.querySelector("base[href]") && data.base) {
+      data.base = new URL(data.base, document.baseURI).href;
+    }
+    config.textContent = JSON.stringify(data);
   } catch (err) {
     // A configuration the theme cannot read either: leave it to the theme to report.
   }
