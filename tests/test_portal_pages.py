@@ -1,9 +1,11 @@
-"""The small things a newcomer meets: a 404 page that helps, under any sub-path; docs
-pages that link to their entities and to where they are edited."""
+"""The small things a newcomer meets: a 404 page that helps, under any sub-path; the
+handbook titled by its headings with its own navigation; "Start here" near the top of
+home; docs pages that link to their entities and to where they are edited."""
 
 from __future__ import annotations
 
 import dataclasses
+import re
 
 import pytest
 
@@ -79,6 +81,29 @@ def test_with_site_url_the_404_page_names_its_root(tmp_path):
     assert page.count("<base ") == 1
     assert '<meta charset="utf-8"><base href="/portal/_portal-404/">' in page
     assert not (site / "_portal-404").exists()
+
+
+def test_handbook_pages_are_titled_by_their_headings_and_list_each_other(example_site):
+    pages = sorted((example_site / "handbook").rglob("index.html"))
+    assert len(pages) >= 6
+    for page in pages:
+        text = page.read_text()
+        heading = re.search(r'<h1 id="[^"]*">([^<]+)', text).group(1)
+        assert f"<title>{heading} - " in text, page
+        nav = re.search(r'<nav class="portal-handbook-nav" aria-label="Handbook".*?</nav>', text)
+        assert nav is not None, page
+        assert nav.group().count("<a href=") == len(pages) - 1
+        assert f'<strong aria-current="page">{heading}</strong>' in nav.group()
+    index = (example_site / "handbook" / "index.html").read_text()
+    assert '<a href="register-a-service/">Register a service</a>' in index
+
+
+def test_home_starts_with_where_to_start_and_counts_in_plurals(example_site):
+    home = (example_site / "index.html").read_text()
+    start, cards = home.index('id="start-here"'), home.index('class="portal-cards"')
+    assert start < cards < home.index('<h2 id="by-lifecycle"')
+    labels = re.findall(r'<span class="portal-card-label">([^<]+)</span>', home)
+    assert labels == ["Domains", "Systems", "Components", "APIs", "Resources", "Groups", "Users"]
 
 
 @pytest.mark.e2e

@@ -30,6 +30,7 @@ from generator.site import (
     docs_pages,
     drawing,
     golden_paths,
+    handbook,
     map_text,
     mkdocs_config,
     not_found,
@@ -379,12 +380,13 @@ def _docs(name: str) -> str:
 
 
 def _static(templates: Path) -> dict[str, str]:
-    out = {}
-    for folder, prefix in ((templates / "assets", "assets"), (templates / "handbook", "handbook")):
-        for file in sorted(folder.glob("*")) if folder.is_dir() else []:
-            if file.is_file():
-                out[f"{prefix}/{file.name}"] = file.read_text(encoding="utf-8")
-    return out
+    folder = templates / "assets"
+    out = {
+        f"assets/{file.name}": file.read_text(encoding="utf-8")
+        for file in (sorted(folder.glob("*")) if folder.is_dir() else [])
+        if file.is_file()
+    }
+    return out | handbook.pages(templates / "handbook")
 
 
 def _nav(sites: list[techdocs.TechDocsSite], files: dict[str, Any]) -> list[Any]:
