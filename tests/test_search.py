@@ -118,7 +118,7 @@ def test_every_name_and_ref_of_the_example_organisation_finds_its_entity_first(
     puts both first, the one whose title is the name too ahead."""
     index = json.loads((example_site / "search" / "search_index.json").read_text())
     entities = [d for d in index["docs"] if "n" in d.get("p", {})]
-    assert len(entities) == 102
+    assert len(entities) == len(list((example_site / "api" / "entities").rglob("*.json")))
     named: dict[str, set[str]] = {}
     for d in entities:
         named.setdefault(d["p"]["n"], set()).add(d["location"])
@@ -305,3 +305,18 @@ def test_typed_queries_on_shared_prefixes(prefix_site, browser):
         page.screenshot(path=str(ARTIFACTS / "search-prefixes-phone.png"))
         assert problems == []
         page.close()
+
+
+def test_generated_pages_keep_their_words_apart_in_the_index(example_site):
+    """Elements written one after another would run together in the theme's index."""
+    from generator.site.search import cells_apart
+
+    row = "<tr><td>Billing</td><td>73</td></tr><div><span>7%</span><span>elite</span></div>"
+    assert cells_apart("metrics/index.md", row) == (
+        "<tr><td>Billing</td>\n<td>73</td></tr>\n<div><span>7%</span>\n<span>elite</span></div>"
+    )
+    assert cells_apart("index.md", row) == row  # a landing page: found by title only
+    assert cells_apart("x/docs/page.md", b"<td>a</td><td>b</td>") == b"<td>a</td><td>b</td>"
+    index = json.loads((example_site / "search" / "search_index.json").read_text())
+    texts = " ".join(d["text"] for d in index["docs"] if d["location"].startswith("metrics/"))
+    assert "Team Deployments Frequency" in texts and "TeamDeployments" not in texts

@@ -36,6 +36,7 @@ from generator.site import (
     not_found,
     pages,
     paths,
+    search,
     shell,
     techdocs,
 )
@@ -332,7 +333,7 @@ def _render(
         built=built,
         templates=templates,
     )
-    out.docs = {_docs(name): content for name, content in docs.items()}
+    out.docs = {_docs(name): search.cells_apart(name, content) for name, content in docs.items()}
     return out
 
 

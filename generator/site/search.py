@@ -117,6 +117,28 @@ _DOCS = re.compile(r"(catalog/[^/]+/[^/]+/[^/]+/)docs(?:-contents)?/")
 """A TechDocs page's URL: the entity page's URL, then ``docs/`` (docs_pages.py)."""
 
 
+_CELL_END = re.compile(
+    r"(</(?:t[dhr]|thead|tbody|table|div|[uo]l|li|p|d[dlt]|h[1-6]|caption|title|desc|span)>)(?=<[a-z])"
+)
+_SECTIONS = {"handbook/": "Handbook", "metrics/": "Metrics", "create/": "Golden path"}
+"""Kinds of pages the portal renders through MkDocs, by their folder, for search hits."""
+
+
+def cells_apart(name: str, content: Any) -> Any:
+    """A generated Markdown page with a line break between an element's end and the next
+    element's start (table cells, boxes, spans of a card, a chart's title and text).
+
+    The theme's index drops most tags and keeps their text, so elements written one
+    after another run together in search ("Deployment frequency75.2 a week"); a line
+    break between them is nothing on the page (cells, blocks, flex items) and a space in
+    the index."""
+    if not (isinstance(content, str) and name.endswith(".md") and "</" in content):
+        return content
+    if name.endswith("index.md") and name[: -len("index.md")] in LANDING:
+        return content  # found by title only
+    return _CELL_END.sub("\\1\n", content)
+
+
 def write_index(site: Path, entries: Sequence[ShellPage]) -> None:
     """Add the entities to the theme's index and mark each docs page with its entity
     (kind, owner): TechDocs hits then say whose docs they are."""
@@ -160,8 +182,9 @@ def _page(doc: Any, entities: dict[str, ShellPage]) -> bool:
     if page in LANDING:
         doc.update(text="", p={"k": "Page"})
         return page == location  # their tables read as glued words ("LifecycleEntities")
-    if page.startswith("handbook/"):
-        doc["p"] = {"k": "Handbook"}
+    section = next((kind for folder, kind in _SECTIONS.items() if page.startswith(folder)), None)
+    if section is not None:
+        doc["p"] = {"k": section}
         return True
     of = _DOCS.match(page)
     entry = entities.get(of.group(1)) if of else None

@@ -17,7 +17,7 @@
 var SETUP = 0, READY = 1, QUERY = 2, RESULT = 3;
 var KIND_RANK = ["domain", "system", "component", "api", "resource", "group", "user",
   "template", "location", "airesource"];
-var PAGE_RANK = { docs: 20, handbook: 21 };
+var PAGE_RANK = { docs: 20, "golden path": 21, handbook: 22, metrics: 23, page: 24 };
 var STOP = ["a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "is",
   "it", "of", "on", "or", "the", "to", "with"];
 var SEPARATOR = /[^\p{L}\p{N}]+/u;
@@ -97,7 +97,7 @@ function setup(docs) {
       e.named = unique(words([p.n, title].concat(tags).join(" ")));
       e.all = unique(e.named.concat(words([p.r, p.k, p.t, p.l, p.o, p.s, text].join(" "))));
     } else {  // a page or a section of one: "Runbook · FNOL Service" is also "Runbook"
-      e.whole = [title.split(" · ")[0], title].map(squash);
+      e.whole = unique([title.split(" · ")[0], title].map(squash));
       e.keys = unique(e.whole.filter(Boolean));
       e.tagKeys = tags.map(squash);
       e.named = unique(words(title + " " + tags.join(" ")));
@@ -156,6 +156,13 @@ function match(e, q) {
   if (named === q.words.length) { return { tier: 3, close: -whole, size: size }; }
   if (found === q.words.length) { return { tier: 4, close: -named, size: size }; }
   return { tier: 5, close: -found * 100 - named, size: size };
+}
+
+// A page of the site (docs, handbook, metrics) whose title is the query, or starts with
+// it, comes after the entities whose names do: the catalog is what people look up most.
+function demoted(e, m) {
+  if (e.p.n || m.tier > 1) { return m; }
+  return { tier: m.tier + 1.5, close: m.close, size: m.size };
 }
 
 function compare(a, b) {
@@ -252,7 +259,7 @@ function search(query) {
   var hits = [];
   entries.forEach(function (e) {
     var m = match(e, q);
-    if (m) { hits.push({ e: e, m: m }); }
+    if (m) { hits.push({ e: e, m: demoted(e, m) }); }
   });
   hits.sort(compare);
   // One group per page: its article first, with a teaser from its best match; the
