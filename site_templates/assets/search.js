@@ -6,7 +6,11 @@
   "use strict";
   var config = document.getElementById("__config");
   var script = document.currentScript;
+  var engine = document.querySelector("meta[name='generator']");
   if (!config || !script || !script.src) { return; }
+  // Only Material's page script speaks the worker protocol ours does (Zensical's has
+  // its own worker and index: README, "Engines").
+  if (!engine || engine.content.indexOf("mkdocs-material") < 0) { return; }
   try {
     var data = JSON.parse(config.textContent);
     if (data.search) {
