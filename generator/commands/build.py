@@ -39,6 +39,7 @@ from generator.site import (
     search,
     shell,
     techdocs,
+    weight,
 )
 from generator.site.history import CHANGELOG, HistoryView
 from generator.site.render import environment, safe_url
@@ -222,6 +223,9 @@ def _build(
     elapsed = time.perf_counter() - stages.started
     print(f"portal: built {count} pages for {len(catalog)} entities in {elapsed:.1f} s")
     print(f"portal: the site is in {site_dir}")
+    heavy = weight.warning(weight.folder_bytes(site_dir))
+    if heavy is not None:
+        print(f"portal: warning: {heavy}", file=sys.stderr)
     return OK
 
 
