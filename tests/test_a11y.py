@@ -41,6 +41,9 @@ PAGES = {
     "docs-index": "techdocs/",
     "techdocs": "catalog/default/component/fnol-service/docs/runbook/",
     "handbook": "handbook/register-a-service/",
+    "template": "catalog/default/template/python-service/",
+    "golden-path": "create/python-service/",
+    "metrics": "metrics/",
     "not-found": "catalog/default/component/no-such-service/",
 }
 # No transitions: a focus ring or skip link is checked as it ends up, not half-way.
