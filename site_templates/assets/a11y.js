@@ -14,6 +14,31 @@
       head.remove();
     }
   });
+  // A table wider than the screen scrolls sideways in its wrapper; a keyboard can
+  // scroll it only if the wrapper takes focus (WCAG 2.1.1), so one that overflows does,
+  // named after the heading above it (names of regions must differ). Run once the
+  // theme has wrapped its tables.
+  function scrollers() {
+    var used = {};
+    document.querySelectorAll(".md-typeset__scrollwrap, .portal-table-scroll").forEach(function (box, i) {
+      if (box.scrollWidth <= box.clientWidth + 1 || box.hasAttribute("tabindex")) { return; }
+      var heading = null;
+      for (var n = box.previousElementSibling; n && !heading; n = n.previousElementSibling) {
+        if (/^H[1-6]$/.test(n.tagName)) { heading = n.textContent.replace(/¶/g, "").trim(); }
+      }
+      var name = (heading ? heading + " table" : "Table") + ", scrolls sideways";
+      if (used[name]) { name += " (" + (i + 1) + ")"; }
+      used[name] = true;
+      box.setAttribute("tabindex", "0");
+      box.setAttribute("role", "region");
+      box.setAttribute("aria-label", name);
+    });
+  }
+  if (window.document$ && window.document$.subscribe) {
+    window.document$.subscribe(scrollers);
+  } else {
+    scrollers();
+  }
   // Material adds a <nav> of buttons (copy) to each code block as it scrolls into view:
   // navigation landmarks need names that tell them apart.
   function codeNavs(root) {
