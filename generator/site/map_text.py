@@ -52,17 +52,33 @@ _FIRST = (rel.DEPENDS_ON, rel.CONSUMES_API)
 _SECOND = (rel.DEPENDS_ON, rel.CONSUMES_API, rel.API_PROVIDED_BY)
 
 
-def through(catalog: Catalog, key: str, page: str) -> list[tuple[Link, Link]]:
-    """``(what, via)``: what the entity's dependencies and consumed APIs depend on,
+MAP_NODES = 24
+"""Nodes an entity's map draws at most (maps.neighbourhood_dot's ``max_nodes``): its own
+relations first, then second-step neighbours by key, then a "N more" node."""
+
+
+def through(catalog: Catalog, key: str, page: str) -> tuple[list[tuple[Link, Link]], int]:
+    """``(what, via)`` pairs: what the entity's dependencies and consumed APIs depend on,
     consume or are provided by, as its map draws them (the Relations table lists only
-    its own relations)."""
+    its own relations): each once, by key, as many as the map has room for; and how many
+    there are. Bounded like the map, whatever the catalog's density (600 components
+    depending on each other would otherwise list the system on every page)."""
     entity = catalog.get(key)
-    out = []
-    for first in sorted({t for r in _FIRST for t in (entity.related(r) if entity else [])}):
+    if entity is None:
+        return [], 0
+    direct = {r.target for r in entity.relations} - {key}
+    if len(direct) >= MAP_NODES - 1:
+        return [], 0  # the map has no room for a second step
+    found: dict[str, str] = {}
+    for first in sorted({t for r in _FIRST for t in entity.related(r)}):
         via = catalog.get(first)
-        targets = sorted({t for r in _SECOND for t in (via.related(r) if via else [])} - {key})
-        out += [(_link(catalog, t, page), _link(catalog, first, page)) for t in targets]
-    return out
+        for target in {t for r in _SECOND for t in (via.related(r) if via else [])} - {key}:
+            found.setdefault(target, first)  # firsts in order: the first that leads there
+    fits = len(direct | set(found)) <= MAP_NODES
+    room = max(0, (MAP_NODES if fits else MAP_NODES - 1) - len(direct))
+    shown = sorted(set(found) - direct)[:room]
+    pairs = [(_link(catalog, t, page), _link(catalog, found[t], page)) for t in shown]
+    return pairs, len(set(found) - direct)
 
 
 def _needs(catalog: Catalog, parts: list[str], home: dict[str, str]) -> Counter[str]:

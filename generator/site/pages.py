@@ -409,7 +409,11 @@ def render_entities(
     extra: dict[str, str] = {}
     for entity in site.catalog:
         ctx = entity_context(site, entity, extra)
-        ctx["through"] = map_text.through(site.catalog, entity.key, paths.entity_page(entity.key))
+        ctx["through"], ctx["through_count"] = (
+            map_text.through(site.catalog, entity.key, paths.entity_page(entity.key))
+            if ctx["map"]
+            else ([], 0)
+        )
         out.append(
             ShellPage(
                 paths.entity_url(entity.key),
