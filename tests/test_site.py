@@ -416,11 +416,21 @@ def test_search_finds_entities_by_their_descriptions_as_text(tmp_path):
     index = json.loads((site / "search" / "search_index.json").read_text())
     entry = next(d for d in index["docs"] if d["location"] == "catalog/default/system/countdown/")
     assert entry["title"] == "Countdown"
-    # The Markdown is rendered to text: no '**', no link syntax, raw HTML escaped.
-    assert entry["text"].endswith(
+    # The Markdown is rendered to text: no '**', no link syntax, raw HTML escaped (the
+    # theme's text field is HTML).
+    assert entry["text"] == (
         "Counts down to lift-off; see the launch manual. countdown clock "
-        "[never](javascript:alert(1)) &lt;b onclick=&quot;alert(2)&quot;&gt;bold?&lt;/b&gt;"
+        '[never](javascript:alert(1)) &lt;b onclick="alert(2)"&gt;bold?&lt;/b&gt;'
     )
+    # What the portal's worker ranks and shows by: kind, name, ref, owner, type.
+    assert entry["p"] == {
+        "k": "System",
+        "n": "countdown",
+        "r": "system:countdown",
+        "f": "system:default/countdown",
+        "o": "Team Rocket",
+        "ok": "Group",
+    }
 
 
 def test_the_home_pages_title_is_the_site_name_once(tmp_path):

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from generator import clock
 from generator.catalog import Catalog
@@ -30,15 +31,20 @@ from generator.site import (
     docs_pages,
     drawing,
     golden_paths,
+    handbook,
     icons,
+    map_text,
     mkdocs_config,
+    not_found,
     pages,
     paths,
+    search,
     shell,
     techdocs,
+    weight,
 )
 from generator.site.history import CHANGELOG, HistoryView
-from generator.site.render import environment
+from generator.site.render import environment, safe_url
 from generator.writing import (
     move_into,
     run_mkdocs,
@@ -211,6 +217,7 @@ def _build(
         with stages.stage(f"writing {len(out.pages)} entity and index pages and their files"):
             shell.write_pages(staged, out.pages)
             catalog_table.inject(staged, out.catalog_table)
+            not_found.finish(staged, catalog.config.site.site_url)
             write_files(staged, out.site_files)
         if out.maps is not None:  # last: the workers draw on while pages are written
             with stages.stage(f"finishing maps for {len(catalog)} entities"):
@@ -227,6 +234,9 @@ def _build(
     elapsed = time.perf_counter() - stages.started
     print(f"portal: built {count} pages for {len(catalog)} entities in {elapsed:.1f} s")
     print(f"portal: the site is in {site_dir}")
+    heavy = weight.warning(weight.folder_bytes(site_dir))
+    if heavy is not None:
+        print(f"portal: warning: {heavy}", file=sys.stderr)
     return OK
 
 
@@ -240,13 +250,27 @@ def _add_techdocs(
     root = catalog.config.root.resolve()
     for site in sites:
         entity = catalog.get(site.key)
-        published = docs_pages.publish(site, entity.title if entity else "")
+        title = entity.title if entity else ""
+        published = docs_pages.publish(
+            site, title, edit_url=_edit_url(catalog, site.docs_dir), entities=catalog.entities
+        )
         out.docs.update({f"docs/{path}": data for path, data in published.items()})
         base = paths.techdocs_dir(site.key)
         for rel in site.files:
             real = site.docs_dir / rel
             sources[f"{base}/{rel}"] = os.path.relpath(real, root)
     return sources
+
+
+def _edit_url(catalog: Catalog, docs_dir: Path) -> str | None:
+    """Where a docs folder is edited in the repository (None outside it, or without a
+    repository URL)."""
+    repo, branch = catalog.config.site.repo_url, catalog.config.site.edit_branch
+    root = catalog.config.root.resolve()
+    folder = docs_dir.resolve()
+    if not repo or not folder.is_relative_to(root):
+        return None
+    return safe_url(f"{repo}/edit/{quote(branch)}/{quote(folder.relative_to(root).as_posix())}")
 
 
 @dataclass
@@ -307,6 +331,7 @@ def _render(
         out.catalog_table = pages.render_catalog_table(env, context)
         entities, extra = pages.render_entities(env, context)
         out.pages = pages.render_kinds(env, context) + entities
+        out.pages.append(not_found.page(env, docs=bool(sites)))
         if view is not None:
             out.pages += view.pages(env)
             if view.history.changes:
@@ -316,7 +341,8 @@ def _render(
         for folder in shell.SHELL_DIRS:
             docs[folder + "/index.md"] = shell.shell_markdown()
         legend = pages.Legends(env, context).of("")
-        docs[paths.ORG_MAP] = env.get_template("maps.md.j2").render(legend_html=legend)
+        overview = map_text.overview(context)
+        docs[paths.ORG_MAP] = env.get_template("maps.md.j2").render(legend_html=legend, **overview)
         if sites:
             titles = {site.key: site.site_name for site in sites}
             counts = {site.key: len(site.in_order) for site in sites}
@@ -338,7 +364,7 @@ def _render(
         built=built,
         templates=templates,
     )
-    out.docs = {_docs(name): content for name, content in docs.items()}
+    out.docs = {_docs(name): search.cells_apart(name, content) for name, content in docs.items()}
     return out
 
 
@@ -386,12 +412,13 @@ def _docs(name: str) -> str:
 
 
 def _static(templates: Path) -> dict[str, str]:
-    out = {}
-    for folder, prefix in ((templates / "assets", "assets"), (templates / "handbook", "handbook")):
-        for file in sorted(folder.glob("*")) if folder.is_dir() else []:
-            if file.is_file():
-                out[f"{prefix}/{file.name}"] = file.read_text(encoding="utf-8")
-    return out
+    folder = templates / "assets"
+    out = {
+        f"assets/{file.name}": file.read_text(encoding="utf-8")
+        for file in (sorted(folder.glob("*")) if folder.is_dir() else [])
+        if file.is_file()
+    }
+    return out | handbook.pages(templates / "handbook")
 
 
 def _nav(sites: list[techdocs.TechDocsSite], files: dict[str, Any]) -> list[Any]:

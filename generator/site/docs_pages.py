@@ -12,10 +12,12 @@ on a site of ten pages or ten thousand (listing every page on every page made a 
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Container
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 
-from generator.site import paths
+from generator.site import doc_refs, paths
 from generator.site.render import md_inline, yaml_string
 
 if TYPE_CHECKING:
@@ -44,15 +46,32 @@ def contents_page(key: str) -> str:
     return f"{paths.entity_dir(key)}/docs-contents.md"
 
 
-def publish(site: TechDocsSite, entity_title: str = "") -> dict[str, bytes | Path]:
+def publish(
+    site: TechDocsSite,
+    entity_title: str = "",
+    *,
+    edit_url: str | None = None,
+    entities: Container[str] = (),
+) -> dict[str, bytes | Path]:
     """The site's files for the build folder, by docs-relative path, in ``files`` order:
     pages as text with their header, other files as the path to copy them from (copied
-    by streaming: a 300 MB PDF is never held in memory)."""
+    by streaming: a 300 MB PDF is never held in memory).
+
+    ``edit_url`` is where the docs folder is edited (``.../edit/<branch>/<folder>``):
+    each page's header links to its file there. Refs to ``entities`` (canonical keys)
+    written in a page link to their entity pages (see doc_refs.py)."""
     base = paths.techdocs_dir(site.key)
     out: dict[str, bytes | Path] = {}
     for rel in site.files:
         if rel in site.pages:
-            out[f"{base}/{rel}"] = (page_header(site, rel, entity_title) + site.pages[rel]).encode()
+            page = f"{base}/{rel}"
+
+            def url_of(key: str, page: str = page) -> str | None:
+                return paths.relative(page, paths.entity_url(key)) if key in entities else None
+
+            edit = f"{edit_url}/{quote(rel)}" if edit_url else None
+            text = doc_refs.link_refs(site.pages[rel], url_of)
+            out[page] = (page_header(site, rel, entity_title, edit) + text).encode()
         else:
             out[f"{base}/{rel}"] = site.real_paths[rel]
     if len(site.in_order) > HEADER_ALL_PAGES:
@@ -69,9 +88,10 @@ def _front_matter(site: TechDocsSite, rel: str) -> str:
     return f"---\ntitle: {yaml_string(title)}\nhide:\n  - navigation\n---\n\n"
 
 
-def page_header(site: TechDocsSite, rel: str, entity_title: str) -> str:
+def page_header(site: TechDocsSite, rel: str, entity_title: str, edit: str | None = None) -> str:
     """The top of each page: front matter hiding the portal's sidebar, then a Markdown
-    line linking back to the entity and across the site's pages."""
+    line linking back to the entity and across the site's pages, and to where the page
+    is edited."""
     here = posixpath.dirname(rel) or "."
     page = f"{paths.techdocs_dir(site.key)}/{rel}"
 
@@ -96,7 +116,8 @@ def page_header(site: TechDocsSite, rel: str, entity_title: str) -> str:
     # The entity page is not a MkDocs page (see shell.py): link to its URL.
     entity_page = paths.relative(page, paths.entity_url(site.key))
     back = f"[{md_inline(entity_title or site.site_name)}]({entity_page})"
-    return f"{_front_matter(site, rel)}{back} › {links}\n\n"
+    edit_link = f" | [Edit this page]({edit})" if edit else ""
+    return f"{_front_matter(site, rel)}{back} › {links}{edit_link}\n\n"
 
 
 def _contents(site: TechDocsSite, entity_title: str) -> str:

@@ -55,8 +55,14 @@ def build_config(
         nav=nav,
         markdown_extensions=MARKDOWN_EXTENSIONS,  # the set TechDocs pages are checked with
         plugins=["search"],
-        extra_css=["assets/portal.css", "assets/portal-pages.css", "assets/portal-icons.css"],
-        extra_javascript=["assets/portal.js", "assets/catalog.js"],
+        extra_css=[
+            "assets/portal.css",
+            "assets/portal-pages.css",
+            "assets/portal-icons.css",
+            "assets/a11y.css",
+            "assets/search.css",
+        ],
+        extra_javascript=["assets/portal.js", "assets/catalog.js", "assets/a11y.js"],
         validation={"nav": {"omitted_files": "ignore", "not_found": "warn"}},
     )
     # Material's header fetches stars and releases from the GitHub API when repo_url is
@@ -81,6 +87,11 @@ def _theme(given: Any) -> dict[str, Any]:
     if not given:
         return {"name": "material", "features": list(DEFAULT_FEATURES)}
     theme = dict(given) if isinstance(given, dict) else {"name": str(given)}  # 'theme: x'
+    palette = theme.get("palette")
+    if isinstance(palette, list) and len(palette) == 1:
+        # One palette as a list makes Material render a colour toggle with nothing to
+        # toggle: an invisible Tab stop on every page. As a mapping it renders none.
+        theme["palette"] = palette[0]
     features = [str(f) for f in theme.get("features") or []]
     theme["features"] = features + [f for f in REQUIRED_FEATURES if f not in features]
     return theme

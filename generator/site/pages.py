@@ -19,7 +19,7 @@ from generator.catalog import Catalog
 from generator.model import relations as rel
 from generator.model.entity import Entity
 from generator.process import Revision
-from generator.site import badges, catalog_table, map_styles, maps, paths
+from generator.site import badges, catalog_table, map_styles, map_text, maps, paths, search
 from generator.site import contents as listing
 from generator.site.apiref import section as apiref
 from generator.site.render import prose_text, safe_url
@@ -402,22 +402,18 @@ def render_entities(
         ctx["legend_html"] = legends.of(entity.key) if ctx["map"] else None
         ctx["definition"], parts = apiref.build(env, entity, site.apis.get(entity.key), extra)
         out += parts
+        ctx["through"], ctx["through_count"] = (
+            map_text.through(site.catalog, entity.key, paths.entity_page(entity.key))
+            if ctx["map"]
+            else ([], 0)
+        )
         out.append(
             ShellPage(
                 paths.entity_url(entity.key),
                 entity.title,
                 prose_text(entity.description),  # the meta description: text, not Markdown
                 template.render(**ctx),
-                _search_text(ctx),
+                search.entity_entry(ctx),
             )
         )
     return out, extra
-
-
-def _search_text(ctx: dict[str, Any]) -> str:
-    """What search finds an entity by: name, ref, kind, type, lifecycle, owner, system,
-    domain, tags and description."""
-    e: Entity = ctx["e"]
-    links = [ctx[k].title for k in ("owner", "system", "domain") if ctx[k] is not None]
-    words = [e.name, e.ref.display, e.kind, ctx["spec_type"], ctx["lifecycle"], *links]
-    return " ".join(w for w in [*words, *ctx["tags"], prose_text(e.description)] if w)

@@ -17,23 +17,31 @@ theme that changes them fails the build with a message, never a silently broken 
 from __future__ import annotations
 
 import html
-import json
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 from generator.errors import BuildError
+from generator.site.search import SearchEntry, write_index
 from generator.writing import write_files
 
-SHELL_DIRS = ("kinds/_portal", "catalog/_portal/shell/page", "catalog/_portal-history/s/p/h")
-"""Two folders deep like ``kinds/<kind>``, four like ``catalog/<namespace>/<kind>/<name>``,
-five like an entity's ``.../<name>/history`` (kinds have no underscore, and namespaces
-are DNS labels, so no kind or namespace can be named ``_portal``)."""
+NOT_FOUND_DIR = "_portal-404"
+SHELL_DIRS = (
+    NOT_FOUND_DIR,
+    "kinds/_portal",
+    "catalog/_portal/shell/page",
+    "catalog/_portal-history/s/p/h",
+)
+"""One folder deep for the 404 page (not_found.py), two like ``kinds/<kind>``, four like
+``catalog/<namespace>/<kind>/<name>``, five like an entity's ``.../<name>/history``
+(kinds have no underscore, and namespaces are DNS labels, so no kind or namespace can be
+named ``_portal``)."""
 TITLE = "PORTALSHELLTITLEQ7"
 DESCRIPTION = "PORTALSHELLDESCRIPTIONQ7"
 _ARTICLE = '<article class="md-content__inner md-typeset">'
+_SKIP = f'href="#{TITLE.lower()}"'  # the theme's skip link, to the shell's heading
+SKIP_TARGET = "portal-title"
 _ARTICLE_END = "</article>"
-SEARCH_INDEX = "search/search_index.json"
 
 
 def shell_markdown() -> str:
@@ -57,9 +65,8 @@ class ShellPage:
     description: str
     body: str
     """The article's HTML, escaped by its template."""
-    search_text: str | None
-    """Plain text for search (for entities: name, kind, type, owner, system, tags,
-    description); None keeps the page out of search."""
+    search: SearchEntry | None
+    """What search finds the page by (entities); None keeps the page out of search."""
 
 
 @dataclass(frozen=True)
@@ -86,11 +93,15 @@ class Shell:
         return cls(text[: start + len(_ARTICLE)], text[end:])
 
     def page(self, entry: ShellPage) -> str:
-        """The shell with one entity's title, description and body."""
+        """The shell with one entity's title, description and body. The theme's skip
+        link pointed at the shell's heading: it now points at the page's own, the first
+        ``<h1>`` of the body (every page template starts with one)."""
         title = html.escape(entry.title, quote=True)
         description = html.escape(" ".join(entry.description.split()), quote=True)
         head = self.head.replace(TITLE, title).replace(DESCRIPTION, description)
-        return head + entry.body + self.tail.replace(TITLE, title)
+        head = head.replace(_SKIP, f'href="#{SKIP_TARGET}"', 1)
+        body = entry.body.replace("<h1>", f'<h1 id="{SKIP_TARGET}">', 1)
+        return head + body + self.tail.replace(TITLE, title)
 
 
 def write_pages(site: Path, pages: list[ShellPage]) -> None:
@@ -106,22 +117,8 @@ def write_pages(site: Path, pages: list[ShellPage]) -> None:
             raise BuildError(f"no page shell is as deep as {entry.url}")  # a bug in paths
         files[f"{entry.url}index.html"] = shell.page(entry)
     write_files(site, files)
-    _index(site, [entry for entry in pages if entry.search_text is not None])
+    write_index(site, pages)
 
 
 def _depth(url: str) -> int:
     return len([part for part in url.split("/") if part])
-
-
-def _index(site: Path, pages: list[ShellPage]) -> None:
-    path = site / SEARCH_INDEX
-    try:
-        index = json.loads(path.read_text(encoding="utf-8"))
-        docs = index["docs"]
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise BuildError(f"cannot add entity pages to the search index {path} ({exc})") from exc
-    docs += [
-        {"location": p.url, "title": p.title, "text": html.escape(p.search_text or "")}
-        for p in pages
-    ]
-    path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), "utf-8")

@@ -27,6 +27,7 @@
   // no tab for them: mark the tab they belong under.
   function markTab() {
     var path = location.pathname;
+    if (document.getElementById("portal-404-path")) { return; }  // no page: no tab
     var tab = /\/catalog\/.+\/docs(-contents)?\//.test(path) ? /\/techdocs\/$/
       : /\/(kinds|catalog)\//.test(path) ? /\/kinds\/$/
       : /\/metrics\/.+/.test(path) ? /\/metrics\/$/ : null;
