@@ -58,6 +58,28 @@ def test_entity_pages_are_the_shell_with_title_description_and_body(tmp_path):
     }
 
 
+@pytest.mark.parametrize(
+    ("theme", "page"),
+    [
+        (  # indentation and blank lines go, one newline stays (inline scripts need it)
+            "<html>\n  <body>\n    \n    <nav>\n      <a>Home</a>\n    </nav>\n    "
+            "<script>var a = 1\n      a++</script>\n",
+            "<html>\n<body>\n<nav>\n<a>Home</a>\n</nav>\n<script>var a = 1\na++</script>\n",
+        ),
+        (  # a part with preformatted text is left alone
+            "<html>\n  <body>\n    <pre>a\n   b</pre>\n",
+            "<html>\n  <body>\n    <pre>a\n   b</pre>\n",
+        ),
+    ],
+)
+def test_the_shell_loses_its_indentation_but_not_preformatted_text(tmp_path, theme, page):
+    site = _site(tmp_path, SHELL_HTML.replace("<html>", theme, 1))
+    entry = shell.ShellPage("catalog/default/component/x/", "T", "", "<h1>B</h1>", None)
+    shell.write_pages(site, [entry])
+    written = (site / "catalog/default/component/x/index.html").read_text()
+    assert written.startswith(page)
+
+
 def test_a_theme_without_the_article_fails_the_build_with_a_reason(tmp_path):
     site = _site(tmp_path, f"<html><title>{shell.TITLE}</title><main></main></html>")
     with pytest.raises(BuildError, match=r"theme\.name: material"):
