@@ -184,6 +184,12 @@ def test_static_api_has_every_entity_with_relations(tmp_path):
     assert refs == ["API:hostile-api", "Component:hostile-service", "Group:hostile-team"]
     one = json.loads((site / "api/entities/default/component/hostile-service.json").read_text())
     assert {"type": "providesApi", "targetRef": "api:default/hostile-api"} in one["relations"]
+    # The listing leaves definitions to each API's own file, and says so.
+    assert catalog["omitted"] == ["spec.definition"]
+    listed = next(e for e in catalog["items"] if e["kind"] == "API")
+    api = json.loads((site / "api/entities/default/api/hostile-api.json").read_text())
+    assert "definition" not in listed["spec"] and api["spec"]["definition"]
+    assert {**listed, "spec": {**listed["spec"], "definition": api["spec"]["definition"]}} == api
     graph = json.loads((site / "api/graph.json").read_text())
     assert {
         "source": "api:default/hostile-api",

@@ -1,6 +1,11 @@
 """The static catalog API: ``api/catalog.json`` (every entity in Backstage's JSON shape
 with its relations), ``api/graph.json`` (nodes and edges) and one JSON file per entity.
-Tools and AI assistants read the catalog from these with no server."""
+Tools and AI assistants read the catalog from these with no server.
+
+``catalog.json`` leaves out APIs' ``spec.definition`` (and says so in ``omitted``): in a
+10,000-entity organisation with 1,500 OpenAPI definitions of 12 KB they were 18.6 of its
+28.7 MB, a file every tool reading the catalog downloads whole; each API's own file has
+its definition."""
 
 from __future__ import annotations
 
@@ -21,6 +26,18 @@ def entity_json(entity: Entity) -> dict[str, Any]:
     data["metadata"] = {**entity.metadata, "namespace": entity.namespace}
     data["relations"] = [r.as_json() for r in entity.relations]
     return data
+
+
+OMITTED = ("spec.definition",)
+"""Fields ``catalog.json`` leaves out of its items (each entity's own file has them)."""
+
+
+def _listed(doc: dict[str, Any]) -> dict[str, Any]:
+    """``doc`` as ``catalog.json`` lists it: without its definition."""
+    spec = doc.get("spec")
+    if not isinstance(spec, dict) or "definition" not in spec:
+        return doc
+    return {**doc, "spec": {k: v for k, v in spec.items() if k != "definition"}}
 
 
 def _dumps(data: Any, *, indent: int | None = None) -> str:
@@ -46,10 +63,11 @@ def render_api(catalog: Catalog, revision: Revision) -> dict[str, str]:
     items = []
     for entity in catalog:
         doc = entity_json(entity)
-        items.append(doc)
+        items.append(_listed(doc))
         out[paths.entity_json(entity.key)] = _dumps(doc, indent=2) + "\n"
     meta = {"commit": revision.commit, "entities": len(items)}
-    out[paths.CATALOG_JSON] = _dumps({**meta, "items": items}) + "\n"
+    listing = {**meta, "omitted": list(OMITTED), "items": items}
+    out[paths.CATALOG_JSON] = _dumps(listing) + "\n"
     nodes = [
         {"id": key, "kind": e.kind, "title": e.title, "url": paths.entity_url(key)}
         for key, e in catalog.entities.items()

@@ -9,8 +9,8 @@ Prints, with PASS or MISS per target:
 - peak memory of each build (< 2 GB);
 - the whole site of 10,000 entities in a git repository with 5,000 commits of history,
   metrics (scorecards and a year of deployment events) and a 12.7 KB OpenAPI definition
-  on every API, by part: <= 400 MB, so that with the TechDocs budget
-  (``techdocs.max_total_bytes``, 500 MB by default) a site stays <= 900 MB, a tenth under
+  on every API, by part: <= 500 MB, so that with the TechDocs budget
+  (``techdocs.max_total_bytes``, 400 MB by default) a site stays <= 900 MB, a tenth under
   the 1 GB GitHub Pages publishes.
 It is a report and exits 0 unless a build fails. Without ../shared it says so.
 """
@@ -30,7 +30,7 @@ BYTES_TARGET = 40 * 1024
 PLAIN_TARGET = 2.0
 MEMORY_TARGET_MB = 2048
 WHOLE_ENTITIES, WHOLE_COMMITS = 10_000, 5_000
-WHOLE_TARGET = 400_000_000
+WHOLE_TARGET = 500_000_000
 """The catalog's share of the site (pages, maps, data, search, history, metrics)."""
 DEFINITION = REPO / "catalog" / "claims" / "apis" / "definitions" / "claims-intake-api.openapi.yaml"
 
@@ -99,6 +99,7 @@ def whole_site(tmp: Path) -> tuple[bool, str]:
     part, and the verdict against WHOLE_TARGET."""
     from history_bench import make_repo
 
+    from generator.config import TechDocsConfig
     from generator.site.weight import folder_bytes
 
     root = tmp / "org"
@@ -119,10 +120,11 @@ def whole_site(tmp: Path) -> tuple[bool, str]:
     per_entity = total / WHOLE_ENTITIES / 1024
     print(f"  {'total':<16} {total / 1e6:8.1f} MB ({per_entity:.1f} KB per entity)")
     warned = "warning: the site is" in run.stderr
+    docs = TechDocsConfig().max_total_bytes
     return total <= WHOLE_TARGET and not warned, (
         f"whole site of {WHOLE_ENTITIES:,} entities with history, metrics and API "
         f"definitions: {total / 1e6:.0f} MB (target <= {WHOLE_TARGET / 1e6:.0f} MB; with the "
-        f"500 MB TechDocs budget {(total + 500e6) / 1e9:.2f} of GitHub Pages' 1 GB)"
+        f"{docs / 1e6:.0f} MB TechDocs budget {(total + docs) / 1e9:.2f} of GitHub Pages' 1 GB)"
     )
 
 
