@@ -57,6 +57,8 @@ def _add_metrics_commands(sub: Any) -> None:
     c.add_argument(
         "--max-wait", type=int, default=0, help="seconds to wait for a rate limit to reset"
     )
+    s = actions.add_parser("snapshot", help="record today's scorecard levels in metrics/levels")
+    s.add_argument("--dry-run", action="store_true", help="compute and report; write nothing")
     g = actions.add_parser("sample", help="write seeded demo events (example org, benchmarks)")
     g.add_argument("--out", type=Path, help="folder (default: metrics.events_dir)")
     g.add_argument("--end", default="2026-11-30", help="day after the last event (YYYY-MM-DD)")
@@ -269,6 +271,10 @@ def _metrics(args: argparse.Namespace, config: Config) -> int:
             scale=args.scale,
             mixed=args.mixed,
         )
+    if args.action == "snapshot":
+        from generator.commands.metrics import snapshot
+
+        return snapshot(config, dry_run=args.dry_run)
     if args.action == "collect":
         from generator.commands.metrics import collect
 

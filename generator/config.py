@@ -109,6 +109,8 @@ class MetricsConfig:
     """Folder of the scorecard rule files (``*.yaml``)."""
     exceptions_file: str = "metrics/exceptions.yaml"
     """Scorecard exceptions: entity, check, reason, expiry."""
+    levels_dir: str = "metrics/levels"
+    """Weekly records of scorecard levels (``portal metrics snapshot``), for trends."""
     state_file: str = "metrics/collect-state.json"
     """Where ``portal metrics collect`` remembers how far it got."""
     environment: str = "production"

@@ -108,6 +108,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "template.secret": (E, "a secret would be written into a generated file"),
     # Metrics, scorecards and exceptions (metrics/)
     "metrics.event-invalid": (E, "a line of metrics/events/*.jsonl that is not a valid event"),
+    "metrics.levels-invalid": (E, "a file of metrics/levels/ that is not a levels record"),
     "metrics.event-replaced": (I, "a later event line with the same id and other values"),
     "metrics.unknown-entity": (W, "events naming an entity no catalog file defines"),
     "metrics.unknown-cause": (W, "an incident whose cause names no recorded deployment"),

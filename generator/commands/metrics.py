@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 import time
@@ -20,6 +21,7 @@ from generator.forge import Forge
 from generator.metrics import tiers
 from generator.metrics.analysis import Metrics, analyse
 from generator.metrics.dora import Summary
+from generator.process import Runner, SubprocessRunner, current_revision
 from generator.reporters import report_text
 from generator.site import techdocs
 
@@ -214,6 +216,45 @@ def collect(
         print(f"portal: stopped early: {found.stopped}; the events fetched are kept and the "
               "next run goes on from there", file=sys.stderr)  # fmt: skip
     return OK
+
+
+def snapshot(config: Config, *, dry_run: bool, runner: Runner | None = None) -> int:
+    """``portal metrics snapshot``: record today's scorecard levels (counts per level,
+    team and check) in ``metrics/levels/<date>.json`` for the scorecards page's trends.
+    Nothing is written when the events, rules or exceptions have failing findings: a
+    record is only as good as what it was computed from."""
+    from generator import clock
+    from generator.metrics import levels
+
+    today = clock.now().date().isoformat()  # SOURCE_DATE_EPOCH records a past day
+    catalog = load_catalog(None, config)
+    sites, _ = techdocs.collect(catalog)
+    # The day's levels: event checks read the window that ends today.
+    found = analyse(catalog, sites, config, until=parse_date(today, end=True))
+    if found.findings:
+        report_text(found.findings, len(catalog), len(found.events.files), sys.stderr)
+    if fails(found.findings, strict=False):
+        print("portal: no record written: fix the findings above first", file=sys.stderr)
+        return FINDINGS
+    if found.scorecards is None or not found.scorecards.cards:
+        print(f"portal: no scorecards in {config.metrics.scorecards_dir}/: nothing to record")
+        return OK
+    revision = current_revision(runner or SubprocessRunner(), config.root, _github_sha())
+    record = levels.take(found.scorecards, catalog, today, revision.commit)
+    path = config.root / config.metrics.levels_dir / levels.file_name(today)
+    shown = path.relative_to(config.root).as_posix()
+    scored = sum(sum(c.totals.values()) for c in record.cards.values())
+    verb = "would write" if dry_run else "wrote"
+    print(f"portal: {verb} {shown}: {len(record.cards)} scorecards, {scored} scores, "
+          f"commit {revision.short}")  # fmt: skip
+    if not dry_run:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(levels.dumps(record), encoding="utf-8")
+    return OK
+
+
+def _github_sha() -> str | None:
+    return os.environ.get("GITHUB_SHA") or None
 
 
 DEPLOYABLE = frozenset({"service", "website", "batch-job", "pipeline", "ml-model"})

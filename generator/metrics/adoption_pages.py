@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
-from generator.metrics import charts
+from generator.metrics import charts, level_trends, levels
 from generator.model import relations as rel
 from generator.site import paths
 from generator.site.render import safe_url
@@ -101,6 +101,8 @@ def scorecards_context(metrics: Metrics, catalog: Catalog) -> list[dict[str, Any
     if results is None:
         return []
     page = SCORECARDS
+    today = results.today.isoformat() if results.today else "9999-12-31"
+    now = levels.take(results, catalog, today, "")
     out = []
     for card in results.cards:
         scores = results.scores.get(card.name, {})
@@ -122,6 +124,7 @@ def scorecards_context(metrics: Metrics, catalog: Catalog) -> list[dict[str, Any
                           "failing": [r.check.id for r in s.failing()]}
                          for k, s in sorted(scores.items())],
             "totals": Counter(s.level or "none" for s in scores.values()),
+            "trend": level_trends.context(card, metrics.levels, now),
         })  # fmt: skip
     return out
 

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from generator.catalog import Catalog
     from generator.config import Config
     from generator.metrics.adoption import Adoption
+    from generator.metrics.levels import Record
     from generator.metrics.scorecards import Results
     from generator.site.techdocs import TechDocsSite
 
@@ -35,6 +36,8 @@ class Metrics:
     adoption: Adoption | None = None
     scopes: dora.Scopes | None = None
     findings: list[Finding] = field(default_factory=list)
+    levels: list[Record] = field(default_factory=list)
+    """Earlier scorecard levels (metrics/levels/), oldest first, for trends."""
 
 
 def scopes(catalog: Catalog) -> dora.Scopes:
@@ -93,7 +96,7 @@ def _analyse(
     since: datetime | None,
     until: datetime | None,
 ) -> Metrics:
-    from generator.metrics import adoption, scorecards
+    from generator.metrics import adoption, levels, scorecards
 
     folder = events_dir or config.root / config.metrics.events_dir
     events = load_events(folder, config.root)
@@ -107,6 +110,7 @@ def _analyse(
     results = scorecards.evaluate(catalog, sites, config, events, report, clock.now().date())
     findings += results.findings
     found = adoption.adopt(catalog, sites, events, window, config, results)
+    records, bad = levels.load(config.root / config.metrics.levels_dir, config.root)
     return Metrics(
         events,
         window,
@@ -114,5 +118,6 @@ def _analyse(
         results,
         found,
         rollup,
-        apply_severities(findings, config.severity),
+        apply_severities([*findings, *bad], config.severity),
+        records,
     )
