@@ -38,6 +38,7 @@ def metrics(monkeypatch):
             events_dir=f"{DATA}/events",
             scorecards_dir=f"{DATA}/scorecards",
             exceptions_file=f"{DATA}/exceptions.yaml",
+            levels_dir=f"{DATA}/levels",
         ),
     )
     catalog = load_catalog([CATALOG], config)

@@ -3,8 +3,8 @@
 
 A trend reads one record per ISO week (the week's latest: the workflow may record more
 often), the latest :data:`levels.TREND_POINTS` weeks. Each point is the share of scored
-entities at the scorecard's minimum level or above (its first level when it sets no
-minimum), overall, per team and, for checks, the share meeting each check.
+entities at the trend's level or above (:func:`target`), overall and per team, and for
+checks the share meeting each check.
 """
 
 from __future__ import annotations
@@ -42,8 +42,12 @@ def points(card: Scorecard, records: list[Record], now: Record) -> list[Point]:
 
 
 def target(card: Scorecard) -> str:
-    """The level trends count from: the minimum, else the first level."""
-    return card.minimum or card.levels[0]
+    """The level trends count from: the one above the minimum (the pull-request gate
+    keeps the minimum itself near 100 %, so its share tells little), else the first."""
+    if card.minimum is None:
+        return card.levels[0]
+    above = card.levels.index(card.minimum) + 1
+    return card.levels[min(above, len(card.levels) - 1)]
 
 
 def _at_or_above(card: Scorecard, counts: dict[str, int]) -> tuple[int, int]:
