@@ -94,6 +94,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "techdocs.yaml-tag": (W, "a YAML tag in mkdocs.yml (!ENV, !!python/...), never evaluated"),
     # Golden paths (templates and their runs)
     "template.unknown-action": (E, "a step's action is not one the portal implements"),
+    "template.ignored-input": (W, "a step input the portal's action does not apply"),
     "template.expression": (E, "a ${{ }} expression or {% %} tag that does not parse"),
     "template.parameters": (E, "spec.parameters is not valid JSON Schema"),
     "template.skeleton-missing": (E, "a fetch step's skeleton folder or file does not exist"),

@@ -17,6 +17,7 @@ from generator.config import load_config
 from generator.scaffold.expressions import Limits, Renderer, make_env
 from generator.scaffold.runner import RunOptions, run
 from generator.scaffold.template import load_template
+from tests.conftest import REPO
 
 TEMPLATE = """\
 apiVersion: scaffolder.backstage.io/v1beta3
@@ -171,6 +172,42 @@ def test_dependency_branches_fill_their_defaults():
 
 
 # ------------------------------------------------------------------ template checks
+
+
+def test_inputs_an_action_does_not_apply_are_warnings_at_their_line(tmp_path, capsys):
+    publish = (
+        "    - id: publish\n      action: publish:github\n      input:\n"
+        "        repoUrl: github.com?owner=acme&repo=x\n"
+        "        repoVariables: {STAGE: dev}\n"
+        "        secrets:\n          TOKEN: ${{ secrets.token }}\n"
+        "        repoVisibility: internal\n"
+    )
+    root = _repo(tmp_path, TEMPLATE + publish)
+    assert main(["--root", str(root), "validate", "--format", "text"]) == 1  # its owner only
+    out = capsys.readouterr().out
+    found = [line for line in out.splitlines() if "template.ignored-input" in line]
+    assert [line.split(" step ")[0] for line in found] == [
+        "golden_paths/demo/template.yaml:45:9: warning[template.ignored-input]",
+        "golden_paths/demo/template.yaml:46:9: warning[template.ignored-input]",
+    ]
+    assert found[0].endswith(
+        "step 'publish': publish:github does not apply the input 'repoVariables' here (the "
+        "handbook's golden-paths page lists the inputs each action applies); remove it, or "
+        "set the variables in the new repository's settings after the run"
+    )
+    assert "input 'secrets'" in found[1] and "${{" not in found[1]
+    assert [
+        line for line in out.splitlines() if "error[" in line and "ref.dangling" not in line
+    ] == []
+
+
+def test_the_handbook_lists_the_inputs_each_action_applies():
+    from generator.scaffold.actions import ACTIONS
+
+    page = (REPO / "site_templates/handbook/golden-paths.md").read_text()
+    for name, action in ACTIONS.items():
+        row = ", ".join(f"`{i}`" for i in action.inputs)
+        assert f"| `{name}` | {row} |" in page, name
 
 
 def test_portal_validate_checks_templates_before_anything_runs(tmp_path, capsys):

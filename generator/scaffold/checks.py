@@ -123,6 +123,53 @@ def _step(template: Template, config: Config, index: int, step: dict[str, Any]) 
         ]
     raw = step.get("input")
     inputs: dict[str, Any] = raw if isinstance(raw, dict) else {}
+    return _ignored(template, index, sid, action, inputs) + _fetch(
+        template, config, index, sid, action, inputs
+    )
+
+
+def _ignored(
+    template: Template, index: int, sid: str, action: str, inputs: Mapping[str, Any]
+) -> list[Finding]:
+    """Inputs Backstage's action has (or a typo) that the portal's does not apply: a run
+    that silently drops ``repoVariables`` or ``secrets`` would surprise its author."""
+    applied = ACTIONS[action].inputs
+    out = []
+    for key in sorted(str(k) for k in inputs if str(k) not in applied):
+        line, col = template.locate(("spec", "steps", index, "input", key), key=True)
+        later = _BY_HAND.get(key, "do that part by hand after the run")
+        out.append(
+            finding(
+                "template.ignored-input",
+                template.file,
+                line,
+                col,
+                f"step '{sid}': {action} does not apply the input '{key}' here (the "
+                f"handbook's golden-paths page lists the inputs each action applies); "
+                f"remove it, or {later}",
+            )
+        )
+    return out
+
+
+_BY_HAND = {
+    "repoVariables": "set the variables in the new repository's settings after the run",
+    "secrets": "set the secrets in the new repository's settings after the run (secrets "
+    "are never written into the plan)",
+    "allowedHosts": "move it to the repoUrl parameter's ui:options, where RepoUrlPicker "
+    "reads it",
+}
+
+
+def _fetch(
+    template: Template,
+    config: Config,
+    index: int,
+    sid: str,
+    action: str,
+    inputs: dict[str, Any],
+) -> list[Finding]:
+    """A fetch step's skeleton: local, inside the repository, present and parseable."""
     url = inputs.get("url")
     if action not in _FETCH_DIRS + _FETCH_FILES or not isinstance(url, str):
         return []

@@ -90,9 +90,9 @@ class Template:
         value = annotations.get(VERSION_ANNOTATION) if isinstance(annotations, dict) else None
         return value if isinstance(value, str) and is_semver(value) else UNVERSIONED
 
-    def locate(self, path: tuple[str | int, ...]) -> tuple[int, int]:
-        """Line and column of a field."""
-        return self.doc.locate(path)
+    def locate(self, path: tuple[str | int, ...], *, key: bool = False) -> tuple[int, int]:
+        """Line and column of a field's value (or of its key, with ``key``)."""
+        return self.doc.locate(path, key=key)
 
 
 def is_semver(text: str) -> bool:

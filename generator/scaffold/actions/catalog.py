@@ -109,7 +109,8 @@ ACTIONS = {
     "catalog:register": Action(
         catalog_register,
         "Add the entity file to the pull request to this repository",
-        ("repoContentsUrl", "catalogInfoPath", "targetPath"),
+        # optional: registering here cannot fail, so there is nothing to make optional.
+        ("repoContentsUrl", "catalogInfoPath", "catalogInfoUrl", "targetPath", "optional"),
     ),
     "debug:log": Action(debug_log, "Write to the run's log", ("message", "listWorkspace")),
 }
