@@ -73,6 +73,7 @@ def served(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], str, Path, P
                 proc.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 proc.kill()
+                proc.wait()  # reaped here, not reported as still running by a later test
 
 
 def test_serve_rebuilds_on_save_and_keeps_the_last_good_site(served):
@@ -99,3 +100,30 @@ def test_tests_reach_loopback_only():
     """The guard in conftest lets a test talk to the site it serves, and nothing else."""
     with socket.socket() as s, pytest.raises(AssertionError, match="must not use the network"):
         s.connect(("192.0.2.1", 80))  # TEST-NET-1: would leave the machine
+
+
+def _tgkill(pid: int, tid: int, sig: int) -> None:
+    """Send ``sig`` to one thread of another process (Linux's tgkill)."""
+    import ctypes
+
+    number = _TGKILL.get(os.uname().machine)
+    if number is None:
+        pytest.skip(f"tgkill's system call number on {os.uname().machine} is not listed here")
+    libc = ctypes.CDLL(None, use_errno=True)
+    assert libc.syscall(number, pid, tid, sig) == 0, os.strerror(ctypes.get_errno())
+
+
+_TGKILL = {"x86_64": 234, "aarch64": 131}
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux's /proc")
+def test_ctrl_c_stops_serve_whichever_thread_receives_it(served):
+    """The kernel delivers a process's SIGINT to any of its threads; the main loop must
+    notice it even when the watcher's or the server's thread got it."""
+    proc, url, _, log = served
+    _until(lambda: "Ignition Service" in _get(url + PAGE), "first build", proc)
+    threads = sorted(int(t) for t in os.listdir(f"/proc/{proc.pid}/task") if int(t) != proc.pid)
+    assert threads, "portal serve runs its watcher and server in threads"
+    _tgkill(proc.pid, threads[-1], signal.SIGINT)
+    assert proc.wait(timeout=30) == 130
+    assert "Traceback" not in log.read_text()

@@ -62,7 +62,11 @@ def serve(config: Config, *, catalogs: Sequence[Path] | None = None, port: int =
     print(f"portal: serving http://127.0.0.1:{port}/ (Ctrl+C stops)", file=sys.stderr)
     try:
         while True:
-            changed.wait()
+            # Bounded waits: the kernel may hand Ctrl+C to the watcher's or the server's
+            # thread, and a wait with no timeout would then never return to let Python
+            # raise KeyboardInterrupt here (seen: a SIGINT ignored for 30 s in CI).
+            if not changed.wait(timeout=0.5):
+                continue
             time.sleep(0.3)  # editors write in bursts: rebuild once per burst
             changed.clear()
             print("portal: a catalog file changed; rebuilding", file=sys.stderr)
