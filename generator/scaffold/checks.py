@@ -156,8 +156,7 @@ _BY_HAND = {
     "repoVariables": "set the variables in the new repository's settings after the run",
     "secrets": "set the secrets in the new repository's settings after the run (secrets "
     "are never written into the plan)",
-    "allowedHosts": "move it to the repoUrl parameter's ui:options, where RepoUrlPicker "
-    "reads it",
+    "allowedHosts": "move it to the repoUrl parameter's ui:options, where RepoUrlPicker reads it",
 }
 
 
