@@ -103,3 +103,31 @@ def test_a_chart_is_the_same_bytes_for_the_same_numbers_and_describes_itself():
     assert "<script" not in svg and "http://www.w3.org/2000/svg" in svg
     assert svg.count("<rect") == 1  # no bar for a week without data
     assert len(svg.encode()) < 2048
+
+
+def test_an_entity_page_shows_its_own_delivery_and_links_its_trends(metrics):
+    from generator.metrics.pages import entity_delivery
+
+    catalog, found = metrics
+    page = "catalog/default/component/ignition/index.md"
+    shown = entity_delivery(found, catalog, "component:default/ignition", page)
+    assert shown is not None
+    assert shown["window"] == "2026-08-03 to 2026-10-31"
+    rows = [(c["name"], c["value"], c["tier"], c["basis"]) for cs in shown["cards"].values()
+            for c in cs]  # fmt: skip
+    assert rows == [
+        ("Deployment frequency", "0.4 a week", "medium", "5 successful deployments"),
+        ("Lead time for changes", "median 35.3 h, p90 125.8 h", "high", "12 changes"),
+        ("Change failure rate", "0%", "elite", "5 deployments"),
+        ("Failed deployment recovery time", "–", "insufficient data", "0 incidents"),
+        ("Deployment rework rate", "0%", "elite", "5 deployments"),
+    ]
+    assert shown["trends"] == [
+        {"kind": "team", "url": "../../../../metrics/teams/team-rocket/", "title": "Team Rocket"},
+        {"kind": "system", "url": "../../../../metrics/systems/countdown/", "title": "Countdown"},
+    ]
+    rendered = metrics_pages.render(environment(TEMPLATES / "pages"), found, catalog,
+                                    Revision("f" * 40, "f" * 12))  # fmt: skip
+    assert {"metrics/teams/team-rocket.md", "metrics/systems/countdown.md"} <= set(rendered)
+    # No deployments or incidents of its own: no block.
+    assert entity_delivery(found, catalog, "component:default/igniter", page) is None

@@ -211,6 +211,37 @@ def render(
     return out
 
 
+def entity_delivery(
+    metrics: Metrics | None, catalog: Catalog, key: str, page: str
+) -> dict[str, Any] | None:
+    """The delivery block of one entity's page: its five keys in the window, and links
+    to the weekly trends of its team and system; None without deployments or
+    incidents of its own."""
+    report = metrics.report if metrics else None
+    summary = report.entities.get(key) if report else None
+    if metrics is None or report is None or summary is None:
+        return None
+    if not summary.deployments and not summary.incidents:
+        return None
+    assert metrics.scopes is not None
+    links = []
+    for kind, table, rolled in (
+        ("team", metrics.scopes.team, report.teams),
+        ("system", metrics.scopes.system, report.systems),
+    ):
+        scope = table.get(key)
+        if scope and scope in rolled:
+            url = paths.relative(page, scope_page(f"{kind}s", scope)[: -len(".md")] + "/")
+            found = catalog.get(scope)
+            links.append({"kind": kind, "url": url, "title": found.title if found else scope})
+    w = report.window
+    return {
+        "window": f"{_day(w.since)} to {_day(w.until - 1)}",
+        "cards": cards(summary),
+        "trends": links,
+    }
+
+
 def _member(metrics: Metrics, kind: str, entity: str, scope: str) -> bool:
     assert metrics.scopes is not None
     table = metrics.scopes.team if kind == "teams" else metrics.scopes.system

@@ -207,16 +207,18 @@ def entity_context(site: SiteContext, entity: Entity) -> dict[str, Any]:
         "profile": _profile(entity),
         "history": site.history.entity_section(entity.key, page) if site.history else None,
         "template": _template(site, entity, page),
-        "scorecards": _scorecards(site, entity.key, page),
+        **_metrics(site, entity.key, page),
     }
 
 
-def _scorecards(site: SiteContext, key: str, page: str) -> list[dict[str, Any]]:
-    if site.metrics is None:
-        return []
+def _metrics(site: SiteContext, key: str, page: str) -> dict[str, Any]:
+    """The entity's scorecard levels and its delivery numbers (DORA's keys)."""
     from generator.metrics.adoption_pages import entity_scores
+    from generator.metrics.pages import entity_delivery
 
-    return entity_scores(site.metrics, key, page)
+    scores = entity_scores(site.metrics, key, page) if site.metrics else []
+    delivery = entity_delivery(site.metrics, site.catalog, key, page)
+    return {"scorecards": scores, "delivery": delivery}
 
 
 def _template(site: SiteContext, entity: Entity, page: str) -> dict[str, str] | None:
