@@ -235,9 +235,9 @@ def _provision(args: argparse.Namespace, config: Config) -> int:
 
     forge = None
     if not args.dry_run:
-        from generator.forge.github import GitHubForge
+        from generator.forge.github import GitHubForge, token_from_env
 
-        forge = GitHubForge()
+        forge = GitHubForge(token_from_env("; --dry-run plans without one"))
     return provision(
         config,
         args.template,

@@ -105,3 +105,12 @@ def test_a_bad_event_line_fails_with_its_location(tmp_path, capsys):
     assert "metrics/events/2024-03.jsonl:16:1: error[metrics.event-invalid] 'time' is not an " \
            "ISO 8601 time: 'soon'; this line is not counted" in err  # fmt: skip
     assert main(["--root", str(root), "validate"]) == 1
+
+
+def test_collect_without_a_token_says_what_to_set(tmp_path, monkeypatch, capsys):
+    root = _repo(tmp_path)
+    monkeypatch.delenv("GITHUB_TOKEN", raising=False)
+    monkeypatch.delenv("GH_TOKEN", raising=False)
+    assert main(["--root", str(root), "metrics", "collect", "--dry-run"]) == 2
+    assert capsys.readouterr().err == "portal: no GitHub token: set GITHUB_TOKEN (or GH_TOKEN)\n"
+    assert sorted(p.name for p in (root / "metrics").iterdir()) == ["events"]  # nothing new

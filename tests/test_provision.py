@@ -266,7 +266,9 @@ def test_dry_run_needs_no_token_and_sends_nothing(repo, tmp_path, capsys, monkey
     out = capsys.readouterr().out
     assert "pull request to this repository" in out and "dry run: nothing was sent" in out
     assert main([*argv, "--repo", THIS]) == 2
-    assert "no GitHub token" in capsys.readouterr().err
+    assert capsys.readouterr().err == (
+        "portal: no GitHub token: set GITHUB_TOKEN (or GH_TOKEN); --dry-run plans without one\n"
+    )
 
 
 def test_provision_accepts_only_golden_path_names(repo, tmp_path, capsys):

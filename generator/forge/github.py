@@ -33,11 +33,12 @@ T = TypeVar("T")
 _RUN = re.compile(r"/actions/runs/(\d+)")
 
 
-def token_from_env() -> str:
-    """The API token; a ConfigError naming the variables when there is none."""
+def token_from_env(hint: str = "") -> str:
+    """The API token; a ConfigError naming the variables (and ``hint``) when there is
+    none."""
     token = os.environ.get("GITHUB_TOKEN") or os.environ.get("GH_TOKEN")
     if not token:
-        raise ConfigError("no GitHub token: set GITHUB_TOKEN (or GH_TOKEN); --dry-run needs none")
+        raise ConfigError(f"no GitHub token: set GITHUB_TOKEN (or GH_TOKEN){hint}")
     return token
 
 
