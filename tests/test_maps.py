@@ -238,3 +238,18 @@ def test_the_quick_legend_of_a_neighbourhood_is_what_its_map_draws(catalog: Cata
         maps.map_dot(index, entity.key, into=drawn)
         expected = (frozenset(drawn[0].kinds), frozenset(drawn[0].edge_styles))
         assert maps.legend_of(index, entity.key) == expected, entity.key
+
+
+def test_the_legend_stylesheet_is_the_one_map_styles_writes() -> None:
+    """Legend colours live in a class; the static file must say what the maps draw."""
+    from tests.conftest import REPO
+
+    css = (REPO / "site_templates" / map_styles.LEGEND_CSS).read_text(encoding="utf-8")
+    assert css == map_styles.legend_css()
+    label, cls, shape = map_styles.legend()["kinds"][0]
+    assert (label, cls, shape) == ("Component", "portal-lk-component", "box")
+    assert ".md-typeset .portal-lk-component { background: #D6E9F8; border-color: #0B5394; }" in css
+    assert (
+        ".md-typeset .portal-le-dependsOn { color: #37474F; border-bottom: 2px solid #37474F; }"
+        in css
+    )

@@ -64,18 +64,18 @@ DEFAULTS = (
 
 def legend(
     kinds: frozenset[str] | None = None, edges: frozenset[Style] | None = None
-) -> dict[str, list[tuple[str, str, str, str]]]:
+) -> dict[str, list[tuple[str, str, str]]]:
     """What the shapes and lines of a map mean, for the page to show beside it: kinds
-    as (label, fill, border, shape) and relations as (label, colour, line, arrow); only
-    those drawn when ``kinds`` and ``edges`` are given (see maps.legend_of)."""
+    as (label, class, shape) and relations as (label, class, arrow), the classes'
+    colours in the stylesheet :func:`legend_css` writes; only those drawn when ``kinds``
+    and ``edges`` are given (see maps.legend_of)."""
     return _legend(kinds, edges)
 
 
 @cache
 def _legend(
     kinds: frozenset[str] | None, edges: frozenset[Style] | None
-) -> dict[str, list[tuple[str, str, str, str]]]:
-    css_line = {"solid": "solid", "dashed": "dashed", "dotted": "dotted", "bold": "solid"}
+) -> dict[str, list[tuple[str, str, str]]]:
     looks = KIND_STYLES | LEGEND_ONLY
     shown = [
         k for k in looks if (k in kinds if kinds is not None else k in KIND_STYLES and k != "other")
@@ -86,8 +86,36 @@ def _legend(
         if (s in edges if edges is not None else s is not SYSTEM_LINK)
     ]
     return {
-        "kinds": [(looks[k].label, looks[k].fill, looks[k].color, looks[k].shape) for k in shown],
-        "edges": [
-            (s.label, s.color, css_line.get(s.style, "solid"), ARROWS[s.shape]) for s in lines
-        ],
+        "kinds": [(looks[k].label, _kind_class(k), looks[k].shape) for k in shown],
+        "edges": [(s.label, _edge_class(s), ARROWS[s.shape]) for s in lines],
     }
+
+
+def _kind_class(key: str) -> str:
+    return "portal-lk-" + key.replace(" ", "-")
+
+
+def _edge_class(style: Style) -> str:
+    return "portal-le-" + ("count" if style is SYSTEM_LINK else style.label)
+
+
+LEGEND_CSS = "assets/portal-legend.css"
+"""The legend's colours, a static file (site_templates/) kept equal to
+:func:`legend_css` by a test: in a class, not a style attribute on every page (3 MB of
+a 10,000-entity site)."""
+
+
+def legend_css() -> str:
+    """The stylesheet of every legend entry's colours."""
+    css_line = {"solid": "solid", "dashed": "dashed", "dotted": "dotted", "bold": "solid"}
+    rules = [
+        f".md-typeset .{_kind_class(k)} {{ background: {s.fill}; border-color: {s.color}; }}"
+        for k, s in (KIND_STYLES | LEGEND_ONLY).items()
+    ]
+    rules += [
+        f".md-typeset .{_edge_class(s)} {{ color: {s.color}; "
+        f"border-bottom: 2px {css_line.get(s.style, 'solid')} {s.color}; }}"
+        for s in (*EDGE_STYLES.values(), SYSTEM_LINK)
+    ]
+    head = "/* Generated from generator/site/map_styles.py (legend_css); a test keeps it so. */"
+    return "\n".join([head, *rules]) + "\n"

@@ -59,6 +59,7 @@ def build_config(
             "assets/portal.css",
             "assets/portal-pages.css",
             "assets/portal-icons.css",
+            "assets/portal-legend.css",
             "assets/a11y.css",
             "assets/search.css",
         ],
