@@ -66,7 +66,8 @@ def _pct(value: float | None) -> str:
 
 def context(card: Scorecard, records: list[Record], now: Record) -> dict[str, Any]:
     """What the page shows of the trend: a chart and its table, and for teams and
-    checks the share at the first point and now (``{}`` with fewer than two points)."""
+    checks the share at the first point and now (only the point count and the level
+    with fewer than two points)."""
     shown = points(card, records, now)
     level = target(card)
     if len(shown) < 2:
@@ -87,10 +88,9 @@ def context(card: Scorecard, records: list[Record], now: Record) -> dict[str, An
         "level": level,
         "since": shown[0].date,
         "svg": charts.bar_chart(chart_id, title, desc, labels, shares, unit="%"),
-        "title": title,
         "rows": rows,
         "teams": {
-            team: (_then(card, first.teams.get(team)), _pct(_share(*_at_or_above(card, counts))))
+            team: (_team_share(card, first.teams.get(team)), _team_share(card, counts))
             for team, counts in last.teams.items()
         },
         "checks": {cid: (_rate(first.checks.get(cid)), _rate(n)) for cid, n in last.checks.items()},
@@ -101,5 +101,5 @@ def _rate(counts: tuple[int, int] | None) -> str:
     return _pct(_share(*counts)) if counts else "–"
 
 
-def _then(card: Scorecard, counts: dict[str, int] | None) -> str:
+def _team_share(card: Scorecard, counts: dict[str, int] | None) -> str:
     return _pct(_share(*_at_or_above(card, counts))) if counts else "–"

@@ -6,9 +6,9 @@ whole repository as it was, week by week. Instead ``portal metrics snapshot`` (r
 the metrics workflow on its schedule, proposed as a pull request like the events) writes
 ``metrics/levels/<date>.json`` with what the scorecards page shows: per scorecard, how
 many entities reached each level, per team and in all, and how many met each check. The
-commit it was taken at is in the record, so ``portal build --at`` of that commit shows
-the same numbers the record holds. Records are aggregates (no entity names), a few KB
-a week for any catalog size.
+commit it was computed at is in the record: on a checkout of that commit, the same
+command with ``SOURCE_DATE_EPOCH`` set to that day writes the same file. Records are
+aggregates (no entity names), a few KB a week for any catalog size.
 """
 
 from __future__ import annotations
