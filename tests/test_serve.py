@@ -49,8 +49,16 @@ def _until(condition: Callable[[], bool], what: str, proc: subprocess.Popen[str]
     pytest.fail(f"portal serve: no {what} within {PATIENCE} s")
 
 
-@pytest.fixture
-def served(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], str, Path, Path]]:
+def _sigint_ignored() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+@pytest.fixture(params=["foreground", "background"])
+def served(
+    tmp_path: Path, request: pytest.FixtureRequest
+) -> Iterator[tuple[subprocess.Popen[str], str, Path, Path]]:
+    """``portal serve`` started as from a terminal, and as a script's background job
+    (``portal serve &``), which inherits SIGINT ignored."""
     repo = tmp_path / "repo"
     shutil.copytree(CATALOG, repo / "catalog")
     port = _free_port()
@@ -63,6 +71,7 @@ def served(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], str, Path, P
             stderr=subprocess.STDOUT,
             text=True,
             env={**os.environ, "PYTHONPATH": str(REPO)},
+            preexec_fn=_sigint_ignored if request.param == "background" else None,
         )
     try:
         yield proc, f"http://127.0.0.1:{port}/", repo / "catalog" / "services.yaml", log

@@ -9,6 +9,7 @@ site and prints the findings.
 from __future__ import annotations
 
 import http.server
+import signal
 import sys
 import threading
 import time
@@ -39,6 +40,10 @@ def serve(config: Config, *, catalogs: Sequence[Path] | None = None, port: int =
     def rebuild() -> int:
         return build(config, catalogs=catalogs, site_dir=site_dir, build_dir=build_dir)
 
+    # A process started in the background by a script inherits SIGINT ignored, and
+    # Python then never raises KeyboardInterrupt: 'kill -INT' (what Ctrl+C sends) must
+    # stop the preview however it was started.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     if rebuild() != 0:
         return 1
     changed = threading.Event()
