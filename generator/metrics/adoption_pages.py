@@ -3,7 +3,6 @@ and the scorecard block of entity pages."""
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 from generator.metrics import charts, level_trends, levels
@@ -106,24 +105,18 @@ def scorecards_context(metrics: Metrics, catalog: Catalog) -> list[dict[str, Any
     out = []
     for card in results.cards:
         scores = results.scores.get(card.name, {})
-        by_team: dict[str, Counter[str]] = {}
-        for key, s in scores.items():
-            entity = catalog.get(key)
-            owner = (entity.related(rel.OWNED_BY) or [""])[0] if entity else ""
-            by_team.setdefault(owner, Counter())[s.level or "none"] += 1
-        passed = Counter(r.check.id for s in scores.values() for r in s.results if r.met)
+        counted = now.cards[card.name]  # the counts a weekly record keeps, for today
         out.append({
             "card": card,
             "levels": ["none", *card.levels],
-            "checks": [{"c": c, "fix": fix_url(c.fix, page),
-                        "rate": _pct(passed[c.id], len(scores))} for c in card.checks],
-            "teams": [{"team": _link(catalog, t, page), "counts": counts,
-                       "total": sum(counts.values())}
-                      for t, counts in sorted(by_team.items()) if t],
+            "checks": [{"c": c, "fix": fix_url(c.fix, page), "rate": _pct(*counted.checks[c.id])}
+                       for c in card.checks],
+            "teams": [{"team": _link(catalog, t, page), "counts": counts}
+                      for t, counts in sorted(counted.teams.items())],
             "entities": [{"entity": _link(catalog, k, page), "score": s,
                           "failing": [r.check.id for r in s.failing()]}
                          for k, s in sorted(scores.items())],
-            "totals": Counter(s.level or "none" for s in scores.values()),
+            "totals": counted.totals,
             "trend": level_trends.context(card, metrics.levels, now),
         })  # fmt: skip
     return out
