@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
-from generator.catalog import load_catalog
+from generator.catalog import Catalog, load_catalog
 from generator.config import Config
 from generator.diagnostics import fails
 from generator.errors import ConfigError
@@ -57,16 +57,23 @@ def metrics(
     end = parse_date(until, end=True) if until else None
     if start and end and start >= end:
         raise ConfigError(f"--since {since} is not before --until {until}")
-    catalog = load_catalog(None, config)
-    sites, _ = techdocs.collect(catalog)  # catalog findings are validate's to report
-    found = analyse(catalog, sites, config, events_dir=events_dir, since=start, until=end)
+    _, found = _analysed(config, events_dir=events_dir, since=start, until=end)
     if output_format == "json":
         out.write(json.dumps(as_json(found), indent=2, sort_keys=False) + "\n")
     else:
         write_text(found, out)
+    return FINDINGS if fails(found.findings, strict=False) else OK
+
+
+def _analysed(config: Config, **window: Any) -> tuple[Catalog, Metrics]:
+    """The catalog and its metrics; their findings reported on stderr (the catalog's
+    own findings are validate's to report)."""
+    catalog = load_catalog(None, config)
+    sites, _ = techdocs.collect(catalog)
+    found = analyse(catalog, sites, config, **window)
     if found.findings:
         report_text(found.findings, len(catalog), len(found.events.files), sys.stderr)
-    return FINDINGS if fails(found.findings, strict=False) else OK
+    return catalog, found
 
 
 def _iso(t: float) -> str:
@@ -227,12 +234,8 @@ def snapshot(config: Config, *, dry_run: bool, runner: Runner | None = None) -> 
     from generator.metrics import levels
 
     today = clock.now().date().isoformat()  # SOURCE_DATE_EPOCH records a past day
-    catalog = load_catalog(None, config)
-    sites, _ = techdocs.collect(catalog)
     # The day's levels: event checks read the window that ends today.
-    found = analyse(catalog, sites, config, until=parse_date(today, end=True))
-    if found.findings:
-        report_text(found.findings, len(catalog), len(found.events.files), sys.stderr)
+    catalog, found = _analysed(config, until=parse_date(today, end=True))
     if fails(found.findings, strict=False):
         print("portal: no record written: fix the findings above first", file=sys.stderr)
         return FINDINGS
