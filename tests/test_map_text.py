@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import pytest
 
 from generator import load_catalog, load_config
-from generator.site import map_text, paths
-from generator.site.pages import SiteContext
+from generator.site import map_text, maps, paths
+from generator.site.pages import SiteContext, _link
 from tests.conftest import REPO
+
+
+def _through(catalog, key):
+    site = SiteContext(catalog, None, frozenset(), {})  # type: ignore[arg-type]
+    link = partial(_link, site, from_page=paths.entity_page(key))
+    return map_text.through(maps.Index(catalog), key, link)
 
 
 @pytest.fixture(scope="module")
@@ -17,7 +25,7 @@ def catalog():
 
 def test_the_second_step_of_an_entitys_map_is_listed_with_what_leads_there(catalog):
     key = "component:default/fnol-service"
-    found, count = map_text.through(catalog, key, paths.entity_page(key))
+    found, count = _through(catalog, key)
     assert count == len(found) == 4
     pairs = {(what.title, via.title) for what, via in found}
     assert pairs == {
@@ -32,7 +40,8 @@ def test_the_second_step_of_an_entitys_map_is_listed_with_what_leads_there(catal
 
 def test_the_organisation_map_as_a_table_counts_every_link(catalog):
     site = SiteContext(catalog, None, frozenset(), {})  # type: ignore[arg-type]
-    rows = {r.system.title: r for r in map_text.overview(site)["rows"]}
+    link = partial(_link, site, from_page=paths.ORG_MAP)
+    rows = {r.system.title: r for r in map_text.overview(maps.Index(catalog), link)["rows"]}
     assert len(rows) == 10
     billing = rows["Billing"]
     assert billing.domain is not None and billing.domain.title == "Billing and Payments"
@@ -65,12 +74,10 @@ def test_the_second_step_is_bounded_like_the_map(tmp_path):
     (tmp_path / "dense.yaml").write_text("---\n".join(docs))
     dense = load_catalog([tmp_path], load_config(REPO))
     key = "component:default/c0"
-    found, count = map_text.through(dense, key, paths.entity_page(key))
+    found, count = _through(dense, key)
     assert count == 40
     assert [what.title for what, _ in found] == far[:17]
     assert {via.title for _, via in found} == {"c1"}
-    from generator.site import maps
-
     drawn = maps.neighbourhood_dot(dense, key)  # the map draws exactly the ones listed
     listed = {what.key for what, _ in found}
     for d in far:

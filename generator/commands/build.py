@@ -33,7 +33,6 @@ from generator.site import (
     golden_paths,
     handbook,
     icons,
-    map_text,
     mkdocs_config,
     not_found,
     pages,
@@ -340,9 +339,7 @@ def _render(
         out.site_files.update(api.render_api(catalog, revision))
         for folder in shell.SHELL_DIRS:
             docs[folder + "/index.md"] = shell.shell_markdown()
-        legend = pages.Legends(env, context).of("")
-        overview = map_text.overview(context)
-        docs[paths.ORG_MAP] = env.get_template("maps.md.j2").render(legend_html=legend, **overview)
+        docs[paths.ORG_MAP] = pages.render_org_map(env, context)
         if sites:
             titles = {site.key: site.site_name for site in sites}
             counts = {site.key: len(site.in_order) for site in sites}

@@ -9,16 +9,18 @@ what its dependencies and APIs use in turn (:func:`through`).
 
 from __future__ import annotations
 
-from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from generator.model import relations as rel
-from generator.site import paths
+from generator.site import maps
 
 if TYPE_CHECKING:
-    from generator.catalog import Catalog
-    from generator.site.pages import Link, SiteContext
+    from generator.site.pages import Link
+
+LinkTo = Callable[[str], "Link"]
+"""A link to an entity from the page being rendered (pages._link, bound to the page)."""
 
 
 @dataclass(frozen=True)
@@ -30,87 +32,33 @@ class Row:
     needs: list[tuple[Link, int]]
 
 
-def overview(site: SiteContext) -> dict[str, Any]:
-    """Rows ``{domain, system, needs}`` for the map page, links relative to it."""
-    catalog = site.catalog
-    systems = catalog.of_kind("System")
-    home = {part: s.key for s in systems for part in s.related(rel.HAS_PART)}
-    page = paths.ORG_MAP
+def overview(index: maps.Index, link: LinkTo) -> dict[str, Any]:
+    """Rows ``{domain, system, needs}`` for the map page: every link between systems
+    that the organisation map counts (:func:`maps.system_links`), drawn or not."""
+    systems = index.catalog.of_kind("System")
+    counted = maps.system_links(index, [s.key for s in systems])
     rows: list[Row] = []
     for system in systems:
         domains = [d for d in system.related(rel.PART_OF) if d.startswith("domain:")]
-        needs = _needs(catalog, system.related(rel.HAS_PART), home)
-        needs.pop(system.key, None)
-        first = _link(catalog, domains[0], page) if domains else None
-        needed = [(_link(catalog, k, page), n) for k, n in sorted(needs.items())]
-        rows.append(Row(first, _link(catalog, system.key, page), needed))
+        needs = sorted((other, n) for (source, other), n in counted.items() if source == system.key)
+        first = link(domains[0]) if domains else None
+        rows.append(Row(first, link(system.key), [(link(k), n) for k, n in needs]))
     rows.sort(key=lambda r: (r.domain is None, r.domain.title if r.domain else "", r.system.title))
     return {"rows": rows}
 
 
-_FIRST = (rel.DEPENDS_ON, rel.CONSUMES_API)
-_SECOND = (rel.DEPENDS_ON, rel.CONSUMES_API, rel.API_PROVIDED_BY)
-
-
-MAP_NODES = 24
-"""Nodes an entity's map draws at most (maps.neighbourhood_dot's ``max_nodes``): its own
-relations first, then second-step neighbours by key, then a "N more" node."""
-
-
-def through(catalog: Catalog, key: str, page: str) -> tuple[list[tuple[Link, Link]], int]:
-    """``(what, via)`` pairs: what the entity's dependencies and consumed APIs depend on,
-    consume or are provided by, as its map draws them (the Relations table lists only
-    its own relations): each once, by key, as many as the map has room for; and how many
-    there are. Bounded like the map, whatever the catalog's density (600 components
-    depending on each other would otherwise list the system on every page)."""
-    entity = catalog.get(key)
-    if entity is None:
-        return [], 0
-    direct = {r.target for r in entity.relations} - {key}
-    if len(direct) >= MAP_NODES - 1:
-        return [], 0  # the map has no room for a second step
-    found: dict[str, str] = {}
-    for first in sorted({t for r in _FIRST for t in entity.related(r)}):
-        via = catalog.get(first)
-        for target in {t for r in _SECOND for t in (via.related(r) if via else [])} - {key}:
-            found.setdefault(target, first)  # firsts in order: the first that leads there
-    fits = len(direct | set(found)) <= MAP_NODES
-    room = max(0, (MAP_NODES if fits else MAP_NODES - 1) - len(direct))
-    shown = sorted(set(found) - direct)[:room]
-    pairs = [(_link(catalog, t, page), _link(catalog, found[t], page)) for t in shown]
-    return pairs, len(set(found) - direct)
-
-
-def _needs(catalog: Catalog, parts: list[str], home: dict[str, str]) -> Counter[str]:
-    """Systems the parts depend on (a consumed API counts for its providers' systems)."""
-    found: Counter[str] = Counter()
-    for part in parts:
-        entity = catalog.get(part)
-        if entity is None:
-            continue
-        targets = entity.related(rel.DEPENDS_ON)
-        for api in entity.related(rel.CONSUMES_API):
-            provider = catalog.get(api)
-            targets += (provider.related(rel.API_PROVIDED_BY) if provider else []) or [api]
-        for target in sorted(set(targets)):
-            system = home.get(target) or _system(catalog, target)
-            if system is not None:
-                found[system] += 1
-    return found
-
-
-def _system(catalog: Catalog, key: str) -> str | None:
-    def part_of(k: str) -> list[str]:
-        entity = catalog.get(k)
-        return entity.related(rel.PART_OF) if entity else []
-
-    return rel.system_of(key, part_of)[0]
-
-
-def _link(catalog: Catalog, key: str, page: str) -> Link:
-    from generator.site.pages import Link  # pages renders entities with this module
-
-    entity = catalog.get(key)
-    if entity is None:
-        return Link(key, key, key.split(":", 1)[0], None)
-    return Link(key, entity.title, entity.kind, paths.relative(page, paths.entity_url(key)))
+def through(index: maps.Index, key: str, link: LinkTo) -> tuple[list[tuple[Link, Link]], int]:
+    """``(what, via)`` pairs: the second step of the entity's map (what its dependencies
+    and consumed APIs depend on, consume or are provided by), exactly the nodes the map
+    draws (:func:`maps.neighbourhood`), each with the first of the entity's own
+    dependencies that leads there; and how many second-step nodes there are, drawn or
+    not. The Relations table lists the entity's own relations."""
+    shown, _ = maps.neighbourhood(index, key)
+    direct = {target for target, _ in index.edges(key)} | {key}
+    via: dict[str, str] = {}
+    for first in sorted(index.targets(key, *maps.FIRST_STEP)):
+        for target in index.targets(first, *maps.SECOND_STEP):
+            via.setdefault(target, first)
+    second = set(via) - direct
+    pairs = [(link(t), link(via[t])) for t in sorted(second & set(shown))]
+    return pairs, len(second)

@@ -40,7 +40,10 @@ _USES = (rel.DEPENDS_ON, rel.CONSUMES_API, rel.PROVIDES_API)  # "who needs what"
 _RANK = dict.fromkeys((*_USES, rel.API_PROVIDED_BY), 0)
 _RANK |= dict.fromkeys((rel.PART_OF, rel.OWNED_BY, rel.CHILD_OF, rel.MEMBER_OF), 1)
 _RANK |= dict.fromkeys((rel.DEPENDENCY_OF, rel.API_CONSUMED_BY), 2)
-_HOP2 = (rel.DEPENDS_ON, rel.CONSUMES_API, rel.API_PROVIDED_BY)
+FIRST_STEP = (rel.DEPENDS_ON, rel.CONSUMES_API)
+SECOND_STEP = (rel.DEPENDS_ON, rel.CONSUMES_API, rel.API_PROVIDED_BY)
+"""A neighbourhood map's second step: from what the entity depends on or consumes
+(``FIRST_STEP``), what those depend on, consume or are provided by."""
 Edges = list[tuple[str, str, str]]
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
 
@@ -240,7 +243,7 @@ def neighbourhood_dot(
     index = Index.of(entities)
     key = key.lower()
     out = _Map(index, paths.entity_map(key))
-    shown, hidden = _neighbourhood(index, key, max_nodes)
+    shown, hidden = neighbourhood(index, key, max_nodes)
     if hidden:
         anchor = paths.listing_anchor(index.kind(key))  # a team's software: its Owns table
         out.more("more", out.href(key, anchor), f"{hidden} more…")
@@ -254,8 +257,9 @@ def neighbourhood_dot(
     return out.source("neighbourhood")
 
 
-def _neighbourhood(index: Index, key: str, max_nodes: int) -> tuple[list[str], int]:
-    """The nodes a neighbourhood map draws besides ``key``, and how many it leaves out."""
+def neighbourhood(index: Index, key: str, max_nodes: int = NEIGHBOURS) -> tuple[list[str], int]:
+    """The nodes a neighbourhood map draws besides ``key``, and how many it leaves out
+    (map_text lists the same nodes in words)."""
     ranked = sorted((rank, node) for node, rank in _neighbours(index, key).items())
     shown = [node for _, node in ranked]
     if len(shown) > max_nodes:
@@ -294,8 +298,8 @@ def _neighbourhood_edges(index: Index, key: str, shown: list[str]) -> Edges:
 
 def _neighbours(index: Index, key: str) -> dict[str, int]:
     """Every node within reach, with its rank (lower is more important)."""
-    firsts = index.targets(key, rel.DEPENDS_ON, rel.CONSUMES_API)
-    found = {node: 4 for first in firsts for node in index.targets(first, *_HOP2)}
+    firsts = index.targets(key, *FIRST_STEP)
+    found = {node: 4 for first in firsts for node in index.targets(first, *SECOND_STEP)}
     for target, rtype in index.edges(key):
         found[target] = min(found.get(target, 4), _RANK.get(rtype, 3))
     found.pop(key, None)
@@ -418,7 +422,7 @@ def overview_dot(
         with out.cluster(domain or "unassigned", label, domain or None, fill):
             for node in members or [domain]:
                 out.node(node)
-    links = sorted(_system_links(index, systems).items(), key=lambda link: (-link[1], link[0]))
+    links = sorted(system_links(index, systems).items(), key=lambda link: (-link[1], link[0]))
     for (source, target), count in sorted(links[:max_edges]):
         out.edge(source, target, SYSTEM_LINK, str(count), penwidth=str(1 + min(count, 8) / 4))
     note = f"The {max_edges} strongest of {len(links)} links" if len(links) > max_edges else ""
@@ -428,7 +432,7 @@ def overview_dot(
     return out.source("overview", **attrs, label=note, fontsize="11")
 
 
-def _system_links(index: Index, systems: list[str]) -> Counter[tuple[str, str]]:
+def system_links(index: Index, systems: list[str]) -> Counter[tuple[str, str]]:
     """Per pair of systems, how many (part, target) dependencies link them; a consumed API
     counts for its providers' systems. ``home`` saves a walk per target on 10k entities."""
     links: Counter[tuple[str, str]] = Counter()
@@ -464,7 +468,7 @@ def legend_of(index: Index, key: str) -> tuple[frozenset[str], frozenset[Style]]
     kind = key.split(":", 1)[0]
     if key and kind not in ("system", "domain"):  # most maps: no need to write the DOT
         key = key.lower()
-        shown, _ = _neighbourhood(index, key, NEIGHBOURS)
+        shown, _ = neighbourhood(index, key)
         looks = frozenset(index.look(node)[0] for node in {key, *shown})
         return looks, frozenset(EDGE_STYLES[t] for t in _neighbourhood_styles(index, key, shown))
     drawn: list[_Map] = []

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import jinja2
@@ -390,6 +391,13 @@ class Legends:
         return self.done[look]
 
 
+def render_org_map(env: jinja2.Environment, site: SiteContext) -> str:
+    """The organisation map's page: the drawing, its legend, and the map as a table."""
+    legends = Legends(env, site)
+    rows = map_text.overview(legends.index, partial(_link, site, from_page=paths.ORG_MAP))
+    return env.get_template("maps.md.j2").render(legend_html=legends.of(""), **rows)
+
+
 def render_entities(
     env: jinja2.Environment, site: SiteContext
 ) -> tuple[list[ShellPage], dict[str, str]]:
@@ -404,10 +412,9 @@ def render_entities(
         ctx["legend_html"] = legends.of(entity.key) if ctx["map"] else None
         ctx["definition"], parts = apiref.build(env, entity, site.apis.get(entity.key), extra)
         out += parts
+        link = partial(_link, site, from_page=paths.entity_page(entity.key))
         ctx["through"], ctx["through_count"] = (
-            map_text.through(site.catalog, entity.key, paths.entity_page(entity.key))
-            if ctx["map"]
-            else ([], 0)
+            map_text.through(legends.index, entity.key, link) if ctx["map"] else ([], 0)
         )
         out.append(
             ShellPage(
