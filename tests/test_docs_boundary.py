@@ -18,7 +18,7 @@ from generator.commands.build import build
 from generator.commands.validate import check
 from generator.diagnostics import Severity
 from generator.process import FakeRunner, Result
-from generator.site import docs_pages, file_checks
+from generator.site import docs_pages, dot, file_checks
 from generator.site.techdocs import NOTICE, collect
 from generator.writing import _name_sources, write_tree
 
@@ -268,10 +268,10 @@ def test_a_long_title_is_a_located_warning_and_maps_stay_bounded(tmp_path):
         ("format.title", "svc/catalog-info.yaml", 5, 10, Severity.WARNING)
     ]
     catalog = load_catalog(None, load_config(root))
-    dot = maps.neighbourhood_dot(catalog, "component:default/svc")
-    longest = max(len(part) for part in dot.split('"')[1::2])
-    assert longest <= maps.MAX_DOT_TEXT * 6
-    assert layout.render_svg(dot).startswith(b"<?xml")  # Graphviz accepts it
+    source = maps.neighbourhood_dot(catalog, "component:default/svc")
+    longest = max(len(part) for part in source.split('"')[1::2])
+    assert longest <= dot.MAX_DOT_TEXT * 6
+    assert layout.render_svg(source).startswith(b"<?xml")  # Graphviz accepts it
 
 
 def test_a_long_dangling_system_name_does_not_break_a_system_map(tmp_path):

@@ -7,7 +7,7 @@ from functools import partial
 import pytest
 
 from generator import load_catalog, load_config
-from generator.site import map_text, maps, paths
+from generator.site import dot, map_text, maps, paths
 from generator.site.pages import SiteContext, _link
 from tests.conftest import REPO
 
@@ -81,6 +81,6 @@ def test_the_second_step_is_bounded_like_the_map(tmp_path):
     drawn = maps.neighbourhood_dot(dense, key)  # the map draws exactly the ones listed
     listed = {what.key for what, _ in found}
     for d in far:
-        assert (maps.node_id(f"component:default/{d}") in drawn) == (
+        assert (dot.node_id(f"component:default/{d}") in drawn) == (
             f"component:default/{d}" in listed
         ), d

@@ -15,7 +15,7 @@ import pygraphviz
 import pytest
 
 from generator import Catalog, load_catalog, load_config
-from generator.site import layout, map_styles, maps
+from generator.site import dot, layout, map_styles, maps
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "data" / "maps_catalog"
@@ -129,7 +129,7 @@ def test_hostile_text_is_escaped(catalog: Catalog) -> None:
 
 
 def test_dot_text_leaves_nothing_active() -> None:
-    text = maps.dot_text('a"b\\c<d>e&f\ng\x00h')
+    text = dot.dot_text('a"b\\c<d>e&f\ng\x00h')
     assert not set(text) & set('"\\<>\n\x00')
     assert text == "a&quot;b\u2216c&lt;d&gt;e&amp;f g h"
 
@@ -184,13 +184,13 @@ def test_same_catalog_same_bytes(catalog: Catalog) -> None:
 def test_no_map_draws_its_legend_the_page_does(catalog: Catalog) -> None:
     system = next(e.key for e in catalog if e.kind == "System")
     domain = next(e.key for e in catalog if e.kind == "Domain")
-    for dot in (
+    for drawn in (
         maps.neighbourhood_dot(catalog, "user:default/alice"),
         maps.system_dot(catalog, system),
         maps.domain_dot(catalog, domain),
         maps.overview_dot(catalog),
     ):
-        assert "legend" not in dot
+        assert "legend" not in drawn
     every = map_styles.legend()
     assert [k[0] for k in every["kinds"]] == [
         "Component",

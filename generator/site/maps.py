@@ -1,30 +1,22 @@
 """Relation maps as DOT, laid out to SVG by :mod:`generator.site.layout`. Links are
 relative to the SVG's folder (``<object>`` resolves them against the SVG's URL), with
-``target="_top"``; catalog text goes through :func:`dot_text`; iteration is sorted:
+``target="_top"``; catalog text goes through :func:`dot.dot_text`; iteration is sorted:
 same catalog, same bytes."""
 
 from __future__ import annotations
 
-import hashlib
-import posixpath
-import re
 import textwrap
 from collections import Counter
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from contextlib import suppress
 from typing import TYPE_CHECKING
-from urllib.parse import quote
 
 from generator.model import relations as rel
 from generator.model.refs import RefError, ref_from_key
-from generator.site import paths
-from generator.site.layout import FONT
+from generator.site import dot, paths
 from generator.site.map_styles import (
-    DEFAULTS,
     EDGE_STYLES,
     GREY,
-    INK,
     KIND_STYLES,
     MUTED,
     SYSTEM_LINK,
@@ -45,48 +37,10 @@ SECOND_STEP = (rel.DEPENDS_ON, rel.CONSUMES_API, rel.API_PROVIDED_BY)
 """A neighbourhood map's second step: from what the entity depends on or consumes
 (``FIRST_STEP``), what those depend on, consume or are provided by."""
 Edges = list[tuple[str, str, str]]
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
 
 
 NEIGHBOURS = 24
 """Nodes a neighbourhood map draws besides its entity (then an "N more" node)."""
-MAX_DOT_TEXT = 500
-"""Longest text put into one DOT string, before escaping (at most 6 bytes a character
-after): Graphviz refuses quoted strings over 16 KB, and a tooltip that long helps no one."""
-_MAX_ID = 200
-
-
-def dot_text(text: str, limit: int = MAX_DOT_TEXT) -> str:
-    """Untrusted text made inert in a quoted DOT string: markup and quotes become XML
-    entities, control characters spaces, backslashes U+2216 (Graphviz expands ``\\N``
-    after decoding entities, twice in tooltips: no spelling of a backslash is safe).
-    Text over ``limit`` characters is shortened, with an ellipsis."""
-    if len(text) > limit:
-        text = text[: limit - 1] + "…"
-    text = _CONTROL.sub(" ", text).replace("&", "&amp;").replace('"', "&quot;")
-    return text.replace("<", "&lt;").replace(">", "&gt;").replace("\\", "\u2216")
-
-
-def node_id(key: str) -> str:
-    """A node's DOT id: its ref, or for a ref too long to draw (a dangling one, which no
-    name rule bounded) a shortened ref made unique by a hash of the whole."""
-    if len(key) <= _MAX_ID:
-        return dot_text(key)
-    digest = hashlib.sha256(key.encode()).hexdigest()[:16]
-    return dot_text(f"{key[: _MAX_ID - 20]}…{digest}")
-
-
-def _label(text: str, width: int = 22) -> str:
-    """Untrusted text wrapped to at most three lines, joined with DOT line breaks."""
-    lines = textwrap.wrap(_CONTROL.sub(" ", text), width, max_lines=3, placeholder="…")
-    return "\\n".join(map(dot_text, lines)) or " "
-
-
-def _attrs(attrs: dict[str, str]) -> str:
-    """``[k="v", ...]`` minus empty values; values are constants, :func:`dot_text` or
-    links to defined entities (names of at most 63 characters), all far below Graphviz's
-    16 KB for a quoted string."""
-    return "[" + ", ".join(f'{k}="{v}"' for k, v in attrs.items() if v) + "]"
 
 
 class Index:
@@ -150,85 +104,18 @@ class Index:
         kind, entity = self.kind(key), self.catalog.get(key)
         attrs = KIND_STYLES[kind].node_attrs()
         if entity is None:
-            attrs.update(fillcolor="#F2F2F2", color=GREY, fontcolor=MUTED, label=_label(key, 28))
-            attrs["tooltip"] = dot_text(f"{key}: not defined in the catalog")
+            attrs.update(fillcolor="#F2F2F2", color=GREY, fontcolor=MUTED)
+            attrs["label"] = dot.wrapped(key, 28)
+            attrs["tooltip"] = dot.dot_text(f"{key}: not defined in the catalog")
             return "dangling", attrs
-        title, desc = title_of(self.catalog, key), entity.description
-        tip = dot_text(f"{entity.kind}: {title}")
-        tip += "\\n" + dot_text(textwrap.shorten(_CONTROL.sub(" ", desc), 300)) if desc else ""
+        title, desc = dot.title_of(self.catalog, key), entity.description
+        tip = dot.dot_text(f"{entity.kind}: {title}")
+        tip += (
+            "\\n" + dot.dot_text(textwrap.shorten(dot.CONTROL.sub(" ", desc), 300)) if desc else ""
+        )
         # URL and target are the map's to fill in; set here to keep the attribute order.
-        attrs.update(label=_label(title), URL="", target="", tooltip=tip)
+        attrs.update(label=dot.wrapped(title), URL="", target="", tooltip=tip)
         return kind, attrs
-
-
-def title_of(catalog: Catalog, key: str) -> str:
-    """The entity's display name (:attr:`Entity.title`), or the ref when undefined."""
-    entity = catalog.get(key)
-    return entity.title if entity else key
-
-
-@dataclass
-class _Map:
-    """One DOT graph being written, and what its legend must explain."""
-
-    index: Index
-    svg: str  # docs-relative path of the SVG: links are relative to its folder
-    lines: list[str] = field(default_factory=list)
-    kinds: set[str] = field(default_factory=set)
-    edge_styles: set[Style] = field(default_factory=set)
-
-    def href(self, key: str, anchor: str = "") -> str:
-        """Link to an entity page, relative to the SVG's folder."""
-        page = posixpath.join(posixpath.dirname(self.svg), "index.md")
-        return quote(paths.relative(page, paths.entity_url(key))) + anchor
-
-    def node(self, key: str, *, focus: bool = False, outside: bool = False) -> None:
-        """An entity node; a dangling ref is greyed, dashed and not linked."""
-        name, attrs = self.index.look(key)
-        self.kinds.add(name)
-        if name == "dangling":
-            attrs["style"] += ",dashed"
-        else:
-            attrs.update(URL=self.href(key), target="_top")
-            if outside:
-                self.kinds.add("outside")
-                attrs["style"] += ",dashed"
-        if focus:
-            attrs.update(penwidth="3", color=INK, fontname="Helvetica-Bold")
-        self.lines.append(f'"{node_id(key)}" {_attrs(attrs)}')
-
-    def edge(self, source: str, target: str, style: Style, label: str, **extra: str) -> None:
-        """A relation edge in its forward direction, drawn in the relation's style."""
-        self.edge_styles.add(style)
-        attrs = {"label": label, "tooltip": style.label, "color": style.color}
-        attrs.update(fontcolor=style.color, style=style.style, arrowhead=style.shape, **extra)
-        self.lines.append(f'"{node_id(source)}" -> "{node_id(target)}" {_attrs(attrs)}')
-
-    def more(self, name: str, url: str, text: str) -> None:
-        """A "N more" node linking to where the full list is."""
-        attrs = {"shape": "box", "style": "rounded,dashed", "color": MUTED, "fontcolor": MUTED}
-        attrs.update(label=text, URL=url, target="_top", tooltip=text.replace("\\n", " "))
-        self.lines.append(f'"{name}" {_attrs(attrs)}')
-
-    @contextmanager
-    def cluster(self, name: str, label: str, key: str | None, style: str) -> Iterator[None]:
-        """A cluster (``style`` a line style or a fill colour), linked to ``key``'s page."""
-        fill = style if style.startswith("#") else ""
-        attrs = {"label": _label(label, 40), "color": "#8C8C8C", "fillcolor": fill}
-        attrs["style"] = "rounded," + ("filled" if fill else style)
-        if key and self.index.catalog.get(key) is not None:  # no page, no link
-            attrs.update(URL=self.href(key), target="_top", tooltip=dot_text(label))
-        self.lines += [f'subgraph "cluster_{node_id(name)}" {{', f"graph {_attrs(attrs)}"]
-        yield
-        self.lines.append("}")
-
-    def source(self, name: str, **graph_attrs: str) -> str:
-        """The finished DOT document. The legend is the page's (:func:`legend_of`),
-        outside the drawing: one style on every page, readable at any zoom."""
-        attrs = {"rankdir": "LR", "fontname": FONT, "fontsize": "12", "nodesep": "0.25"}
-        attrs |= {"ranksep": "0.5", "pad": "0.2", "bgcolor": "white"} | graph_attrs
-        head = [f'digraph "{name}" {{', f"graph {_attrs(attrs)}", DEFAULTS]
-        return "\n".join([*head, *self.lines, "}\n"])
 
 
 def neighbourhood_dot(
@@ -236,18 +123,18 @@ def neighbourhood_dot(
     key: str,
     *,
     max_nodes: int = NEIGHBOURS,
-    into: list[_Map] | None = None,
+    into: list[dot.Map] | None = None,
 ) -> str:
     """An entity, its relations and its dependencies' dependencies, left to right; past
     ``max_nodes`` the most important (``_RANK``) and a "N more" link to the rest."""
     index = Index.of(entities)
     key = key.lower()
-    out = _Map(index, paths.entity_map(key))
+    out = dot.Map(index, paths.entity_map(key))
     shown, hidden = neighbourhood(index, key, max_nodes)
     if hidden:
         anchor = paths.listing_anchor(index.kind(key))  # a team's software: its Owns table
         out.more("more", out.href(key, anchor), f"{hidden} more…")
-        out.lines.append(f'"{node_id(key)}" -> "more" [style="dashed", color="{MUTED}"]')
+        out.lines.append(f'"{dot.node_id(key)}" -> "more" [style="dashed", color="{MUTED}"]')
     for node in sorted({key, *shown}):
         out.node(node, focus=node == key)
     for source, target, rtype in _neighbourhood_edges(index, key, shown):
@@ -313,7 +200,7 @@ def system_dot(
     max_parts: int = 40,
     max_outside: int = 16,
     max_edges: int = 120,
-    into: list[_Map] | None = None,
+    into: list[dot.Map] | None = None,
 ) -> str:
     """A system's parts, how they use each other and what they need from outside. Past
     ``max_parts`` parts or ``max_outside`` outside needs, the most connected are drawn
@@ -322,7 +209,7 @@ def system_dot(
     minutes on a system of 600 parts and 5,000 links)."""
     index = Index.of(entities)
     key = key.lower()
-    catalog, out = index.catalog, _Map(index, paths.entity_map(key))
+    catalog, out = index.catalog, dot.Map(index, paths.entity_map(key))
     parts = index.targets(key, rel.HAS_PART)
     needs = {t for p in parts for t in index.targets(p, rel.DEPENDS_ON, rel.CONSUMES_API)}
     uses = [e for e in index.edges_among([*parts, *needs], _USES) if e[0] in parts]
@@ -330,7 +217,7 @@ def system_dot(
     shown = _most_connected(parts, degree, max_parts)
     outside = _most_connected(sorted(needs - {*parts, key}), degree, max_outside)
     more = paths.listing_anchor("system")
-    with out.cluster("system", title_of(catalog, key), key, "bold"):
+    with out.cluster("system", dot.title_of(catalog, key), key, "bold"):
         for part in shown:
             out.node(part)
         if len(shown) < len(parts):
@@ -339,7 +226,7 @@ def system_dot(
             )
     homes = {node: _system_of(index, node) or "" for node in outside}
     for system in sorted(set(homes.values())):
-        label = f"outside: {title_of(catalog, system)}" if system else "outside any system"
+        label = f"outside: {dot.title_of(catalog, system)}" if system else "outside any system"
         with out.cluster(f"outside_{system}", label, system or None, "dashed"):
             for node in (node for node in outside if homes[node] == system):
                 out.node(node, outside=True)
@@ -371,18 +258,22 @@ def _system_of(index: Index, key: str) -> str | None:
 
 
 def domain_dot(
-    entities: Catalog | Index, key: str, *, max_per_system: int = 8, into: list[_Map] | None = None
+    entities: Catalog | Index,
+    key: str,
+    *,
+    max_per_system: int = 8,
+    into: list[dot.Map] | None = None,
 ) -> str:
     """A domain's systems as clusters of (at most ``max_per_system``) parts."""
     index = Index.of(entities)
     key = key.lower()
-    catalog, out = index.catalog, _Map(index, paths.entity_map(key))
+    catalog, out = index.catalog, dot.Map(index, paths.entity_map(key))
     shown: list[str] = []
     out.kinds.add("system cluster")
     for part in (p for p in index.targets(key, rel.HAS_PART) if index.kind(p) == "system"):
         members = index.targets(part, rel.HAS_PART)
         members.sort(key=lambda m: (list(KIND_STYLES).index(index.kind(m)), m))
-        with out.cluster(part, title_of(catalog, part), part, KIND_STYLES["system"].fill):
+        with out.cluster(part, dot.title_of(catalog, part), part, KIND_STYLES["system"].fill):
             for member in members[:max_per_system]:
                 out.node(member)
             if len(members) > max_per_system or not members:
@@ -390,7 +281,7 @@ def domain_dot(
         shown += members[:max_per_system]
     for source, target, rtype in index.edges_among(shown, _USES):
         out.edge(source, target, EDGE_STYLES[rtype], "")
-    label = dot_text(f"Domain: {title_of(catalog, key)}")
+    label = dot.dot_text(f"Domain: {dot.title_of(catalog, key)}")
     if into is not None:
         into.append(out)
     return out.source("domain", label=label, labelloc="t", fontsize="14")
@@ -404,12 +295,12 @@ def _count(index: Index, hidden: list[str]) -> str:
 
 
 def overview_dot(
-    entities: Catalog | Index, *, max_edges: int = 60, into: list[_Map] | None = None
+    entities: Catalog | Index, *, max_edges: int = 60, into: list[dot.Map] | None = None
 ) -> str:
     """Domains as clusters of systems, and the ``max_edges`` strongest links between
     systems (``dot`` needs minutes for a thousand edges)."""
     index = Index.of(entities)
-    catalog, out = index.catalog, _Map(index, paths.ORG_MAP_SVG)
+    catalog, out = index.catalog, dot.Map(index, paths.ORG_MAP_SVG)
     systems = [entity.key for entity in catalog.of_kind("system")]
     by_domain: dict[str, list[str]] = {d.key: [] for d in catalog.of_kind("domain")}
     for system in systems:
@@ -417,7 +308,7 @@ def overview_dot(
         by_domain.setdefault(domains[0] if domains else "", []).append(system)
     out.kinds.add("domain cluster")
     for domain, members in sorted(by_domain.items()):
-        label = title_of(catalog, domain) if domain else "Unassigned"
+        label = dot.title_of(catalog, domain) if domain else "Unassigned"
         fill = KIND_STYLES["domain"].fill if domain else "#F5F5F5"
         with out.cluster(domain or "unassigned", label, domain or None, fill):
             for node in members or [domain]:
@@ -448,7 +339,7 @@ def system_links(index: Index, systems: list[str]) -> Counter[tuple[str, str]]:
     return links
 
 
-def map_dot(index: Index, key: str, into: list[_Map] | None = None) -> str:
+def map_dot(index: Index, key: str, into: list[dot.Map] | None = None) -> str:
     """The map drawn for ``key`` (``""``: the organisation overview): systems and domains
     get their own kind of map, other entities their neighbourhood."""
     if not key:
@@ -471,6 +362,6 @@ def legend_of(index: Index, key: str) -> tuple[frozenset[str], frozenset[Style]]
         shown, _ = neighbourhood(index, key)
         looks = frozenset(index.look(node)[0] for node in {key, *shown})
         return looks, frozenset(EDGE_STYLES[t] for t in _neighbourhood_styles(index, key, shown))
-    drawn: list[_Map] = []
+    drawn: list[dot.Map] = []
     map_dot(index, key, into=drawn)
     return frozenset(drawn[0].kinds), frozenset(drawn[0].edge_styles)
