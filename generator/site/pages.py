@@ -17,6 +17,8 @@ import jinja2
 from markupsafe import Markup
 
 from generator.catalog import Catalog
+from generator.metrics.adoption_pages import entity_scores
+from generator.metrics.pages import entity_delivery
 from generator.model import relations as rel
 from generator.model.entity import Entity
 from generator.process import Revision
@@ -214,9 +216,6 @@ def entity_context(site: SiteContext, entity: Entity) -> dict[str, Any]:
 
 def _metrics(site: SiteContext, key: str, page: str) -> dict[str, Any]:
     """The entity's scorecard levels and its delivery numbers (DORA's keys)."""
-    from generator.metrics.adoption_pages import entity_scores
-    from generator.metrics.pages import entity_delivery
-
     scores = entity_scores(site.metrics, key, page) if site.metrics else []
     delivery = entity_delivery(site.metrics, site.catalog, key, page)
     return {"scorecards": scores, "delivery": delivery}
